@@ -1,0 +1,143 @@
+"""Items: the archived document record (public contract, schema version 1).
+
+Field names listed in the foundation issue are fixed; fields may be added, never renamed
+without bumping SCHEMA_VERSION. Working fields that must never reach the archive carry
+``metadata={"internal": True}``; the archive writer and the JSON Schema leave them out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+
+SCHEMA_VERSION = 1
+
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_SHA256 = r"^[0-9a-f]{64}$"
+
+
+def _schema(**extra: Any) -> dict[str, Any]:
+    return {"json_schema_extra": extra}
+
+
+def _internal() -> dict[str, Any]:
+    return {"internal": True}
+
+
+@dataclass(kw_only=True)
+class DisclosureDocument:
+    """One document page of a disclosure directory, as fetched and as extracted."""
+
+    schema_version: int = field(
+        default=SCHEMA_VERSION, metadata=_schema(const=SCHEMA_VERSION)
+    )
+    url: str = field(metadata=_schema(description="Final URL (after redirects)."))
+    fetched_at: str = field(
+        metadata=_schema(description="UTC fetch time, ISO 8601.", format="date-time")
+    )
+    http_status: int = field(metadata=_schema(minimum=100, maximum=599))
+    content_sha256: str = field(
+        metadata=_schema(description="SHA-256 of the raw response body.", pattern=_SHA256)
+    )
+    source_url: str | None = field(
+        default=None, metadata=_schema(description="The list page the document was found on.")
+    )
+    canonical_url: str | None = field(
+        default=None,
+        metadata=_schema(description="URL used for de-duplication: no fragment or tracking query."),
+    )
+    content_type: str | None = None
+    encoding: str | None = field(
+        default=None, metadata=_schema(description="Charset the body was decoded with.")
+    )
+    title: str | None = None
+    text: str = field(
+        default="",
+        metadata=_schema(description="Body text without page chrome; one paragraph per line."),
+    )
+    text_original: str | None = field(
+        default=None,
+        metadata=_schema(
+            description="Body text before Traditional→Simplified conversion; absent when unchanged."
+        ),
+    )
+    published_at: str | None = field(default=None, metadata=_schema(pattern=_ISO_DATE))
+    publisher: str | None = None
+    index_no: str | None = field(default=None, metadata=_schema(description="索引号"))
+    doc_no: str | None = field(default=None, metadata=_schema(description="文号 / 发文字号"))
+    meta: dict[str, str] = field(
+        default_factory=dict,
+        metadata=_schema(
+            description="Every metadata label → value found: the page's metadata block "
+            "(索引号, 发布机构 …) and its gov <meta> tags (ArticleTitle, PubDate …)."
+        ),
+    )
+    site_name: str | None = None
+    is_annual_report: bool = field(
+        default=False, metadata=_schema(description="True only for 政府信息公开(工作)年度报告.")
+    )
+    report_year: int | None = field(
+        default=None, metadata=_schema(description="Year the report covers.", minimum=1990)
+    )
+    attachments: list[dict[str, str]] = field(
+        default_factory=list,
+        metadata=_schema(
+            description="Files linked from the body.",
+            items={
+                "type": "object",
+                "required": ["url", "name"],
+                "properties": {"url": {"type": "string"}, "name": {"type": "string"}},
+            },
+        ),
+    )
+    replacement_chars: int = field(
+        default=0,
+        metadata=_schema(
+            description="U+FFFD characters in title and text: a decoding-quality signal.",
+            minimum=0,
+        ),
+    )
+    error: str | None = field(
+        default=None,
+        metadata=_schema(description="Set only by `scrapy extract` when a page failed."),
+    )
+
+    # Working fields: never archived.
+    html: str = field(default="", repr=False, metadata=_internal())
+
+    @classmethod
+    def from_response(
+        cls, response: Response, source_url: str | None = None
+    ) -> DisclosureDocument:
+        """Build the raw record the extraction pipelines fill in, from a fetched response."""
+        headers = response.headers
+        content_type = headers.get("Content-Type")
+        text = getattr(response, "text", "")
+        return cls(
+            url=response.url,
+            source_url=source_url,
+            fetched_at=utc_now(),
+            http_status=response.status,
+            content_type=content_type.decode("latin-1") if content_type else None,
+            encoding=getattr(response, "encoding", None),
+            content_sha256=hashlib.sha256(response.body).hexdigest(),
+            html=text,
+        )
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def record_field_names() -> list[str]:
+    """Names of the fields that make up the archived record, in contract order."""
+    return [f.name for f in fields(DisclosureDocument) if not f.metadata.get("internal")]
+
+
+# Fields the archive omits when they hold None (absent rather than null in the record).
+OMIT_WHEN_NONE = frozenset({"text_original", "error"})

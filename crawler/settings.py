@@ -1,0 +1,95 @@
+"""Scrapy settings for the government-disclosure crawler and archive.
+
+Numbers an operator may tune are read from the environment (GOVARCHIVE_* or the Scrapy name),
+so a cron line or a scheduler can change them without editing this file; `-s NAME=value`
+on the command line overrides both. Project components use the GOVARCHIVE_ prefix; the
+archive location keeps the name the record contract gives it, ARCHIVE_DIR.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+BOT_NAME = "govarchive"
+
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+COMMANDS_MODULE = "crawler.commands"
+
+# Identify ourselves honestly: government webmasters block anonymous scrapers first.
+USER_AGENT = _env(
+    "GOVARCHIVE_USER_AGENT",
+    "govarchive/0.1 (+https://github.com/govarchive/govarchive; research archive of "
+    "政府信息公开 pages)",
+)
+
+# Politeness ---------------------------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = int(_env("CONCURRENT_REQUESTS", "16"))
+CONCURRENT_REQUESTS_PER_DOMAIN = int(_env("CONCURRENT_REQUESTS_PER_DOMAIN", "2"))
+DOWNLOAD_DELAY = float(_env("DOWNLOAD_DELAY", "0"))
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = float(_env("AUTOTHROTTLE_START_DELAY", "1.0"))
+AUTOTHROTTLE_MAX_DELAY = float(_env("AUTOTHROTTLE_MAX_DELAY", "30.0"))
+AUTOTHROTTLE_TARGET_CONCURRENCY = float(_env("AUTOTHROTTLE_TARGET_CONCURRENCY", "1.0"))
+
+# Bounds of one crawl ------------------------------------------------------------------------
+DEPTH_LIMIT = int(_env("DEPTH_LIMIT", "8"))
+# Page budget: the crawl stops after this many responses (0 = unlimited).
+CLOSESPIDER_PAGECOUNT = int(_env("CLOSESPIDER_PAGECOUNT", "5000"))
+DOWNLOAD_TIMEOUT = int(_env("DOWNLOAD_TIMEOUT", "30"))
+DOWNLOAD_MAXSIZE = int(_env("DOWNLOAD_MAXSIZE", str(32 * 1024 * 1024)))
+DOWNLOAD_WARNSIZE = int(_env("DOWNLOAD_WARNSIZE", str(8 * 1024 * 1024)))
+
+# Failures -----------------------------------------------------------------------------------
+RETRY_ENABLED = True
+RETRY_TIMES = int(_env("RETRY_TIMES", "3"))
+RETRY_HTTP_CODES = [500, 502, 503, 504, 520, 522, 524, 408, 429]
+
+# Pipeline order, in spaced bands (each stage is one module of pipelines/):
+#   100 dedupe by canonical URL   200 extract body + metadata   300 normalize text
+#   400 annual-report recognition  800 schema validation          900 JSON Lines archive
+ITEM_PIPELINES = {
+    "pipelines.dedupe.CanonicalUrlDedupePipeline": 100,
+    "pipelines.extract.ExtractPipeline": 200,
+    "pipelines.normalize.NormalizePipeline": 300,
+    "pipelines.annual.AnnualReportPipeline": 400,
+    "pipelines.validate.SchemaValidationPipeline": 800,
+    "pipelines.archive.JsonLinesArchivePipeline": 900,
+}
+
+DOWNLOADER_MIDDLEWARES = {
+    # Re-decode bodies whose declared charset is wrong (header says utf-8, bytes are GBK).
+    # Sits before HttpCompressionMiddleware (590) in process_response order, i.e. sees the
+    # decompressed body.
+    "crawler.middlewares.CharsetRepairMiddleware": 580,
+}
+
+# Archive ------------------------------------------------------------------------------------
+ARCHIVE_DIR = _env("ARCHIVE_DIR", "archive")
+# Query parameters dropped from URLs before de-duplication (exact names or trailing-* prefixes).
+GOVARCHIVE_TRACKING_PARAMS = [
+    "utm_*",
+    "spm",
+    "from",
+    "isappinstalled",
+    "share",
+    "share_token",
+    "fbclid",
+    "gclid",
+    "_t",
+    "timestamp",
+]
+# Drop records that fail the JSON Schema instead of archiving them flagged.
+GOVARCHIVE_VALIDATION_DROP = False
+GOVARCHIVE_OPENCC_CONFIG = "t2s"
+
+FEED_EXPORT_ENCODING = "utf-8"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = _env("LOG_LEVEL", "INFO")
