@@ -33,9 +33,7 @@ def _internal() -> dict[str, Any]:
 class DisclosureDocument:
     """One document page of a disclosure directory, as fetched and as extracted."""
 
-    schema_version: int = field(
-        default=SCHEMA_VERSION, metadata=_schema(const=SCHEMA_VERSION)
-    )
+    schema_version: int = field(default=SCHEMA_VERSION, metadata=_schema(const=SCHEMA_VERSION))
     url: str = field(metadata=_schema(description="Final URL (after redirects)."))
     fetched_at: str = field(
         metadata=_schema(description="UTC fetch time, ISO 8601.", format="date-time")
@@ -111,9 +109,7 @@ class DisclosureDocument:
     html: str = field(default="", repr=False, metadata=_internal())
 
     @classmethod
-    def from_response(
-        cls, response: Response, source_url: str | None = None
-    ) -> DisclosureDocument:
+    def from_response(cls, response: Response, source_url: str | None = None) -> DisclosureDocument:
         """Build the raw record the extraction pipelines fill in, from a fetched response."""
         headers = response.headers
         content_type = headers.get("Content-Type")

@@ -11,9 +11,10 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from crawler.encoding import choose_encoding
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request
     from scrapy.crawler import Crawler
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 

@@ -37,14 +37,19 @@ def canonical_url(url: str, tracking_params: Iterable[str] = DEFAULT_TRACKING_PA
     patterns = tuple(tracking_params)
     parts = urlsplit(url.strip())
     query = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k, patterns)
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not _is_tracking(k, patterns)
     ]
     netloc = parts.hostname or ""
     if parts.port and not (
-        (parts.scheme == "http" and parts.port == 80) or (parts.scheme == "https" and parts.port == 443)
+        (parts.scheme == "http" and parts.port == 80)
+        or (parts.scheme == "https" and parts.port == 443)
     ):
         netloc = f"{netloc}:{parts.port}"
-    rebuilt = urlunsplit((parts.scheme.lower(), netloc.lower(), parts.path or "/", urlencode(query), ""))
+    rebuilt = urlunsplit(
+        (parts.scheme.lower(), netloc.lower(), parts.path or "/", urlencode(query), "")
+    )
     return canonicalize_url(rebuilt, keep_fragments=False)
 
 

@@ -97,5 +97,9 @@ def corpus_params(*page_types: str) -> list[Any]:
     """pytest params over corpus pages of the given types; one skipping param if absent."""
     pages = [p for p in corpus_pages() if not page_types or p.page_type in page_types]
     if not pages:
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"shared corpus not found at {CORPUS}"))]
+        return [
+            pytest.param(
+                None, marks=pytest.mark.skip(reason=f"shared corpus not found at {CORPUS}")
+            )
+        ]
     return [pytest.param(p, id=p.slug) for p in pages]

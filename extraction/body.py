@@ -1,0 +1,242 @@
+"""Body text: trafilatura on the de-chromed tree, then our line-level cleaning.
+
+trafilatura gets Scrapy's decoded text already parsed (an lxml tree, so the page is parsed
+once) with tables included; its plain-text output puts a table row on one line with cells
+separated by `` | ``, which is the shape the record promises. What it still lets through
+is removed line by line by ``extraction.chrome.clean_lines``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import lxml.html
+import trafilatura
+
+from extraction.chrome import (
+    clean_lines,
+    is_chrome_line,
+    remove_chrome,
+    remove_hidden,
+    unwrap_layout_tables,
+)
+from extraction.html import compact, visible_lines
+
+_TABLE_ROW = re.compile(r"^\|.*\|$")
+_EMPTY_CELLS = re.compile(r"(?:\|\s*)+\|$")
+
+# Body containers of the gov CMS families: TRS (TRS_Editor, article_content), UCAP
+# (UCAP-CONTENT, ucapcontent), Hanweb (#zoom), 集约化 platforms (zoomcon, article-content) …
+_CONTAINER_HINT = re.compile(
+    r"(?:^|[\s_-])(?:zoom|zoomcon|ucap-content|trs_editor|trs_ueditor|article[_-]?content"
+    r"|art[_-]?con(?:tent)?|news[_-]?content|pages?[_-]content|detail[_-]?content|main[_-]?txt"
+    r"|txt[_-]?con|con[_-]?text|content[_-]?text|wenzhang-content|vsb_content|fontzoom"
+    r"|bodylabel|maintext|article[_-]?body|xl[_-]?con|view[_-]?con|text[_-]?con)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+MIN_CONTAINER_CHARS = 30
+MIN_COVERAGE = 0.6
+
+
+def _tidy_table_row(line: str) -> str:
+    """``| a | b |  |  |`` → ``| a | b |``: trailing empty cells carry no information."""
+    line = re.sub(r"\s+\|", " |", line).strip()
+    while line.endswith(("|  |", "| |")):
+        line = line[: line.rfind("|", 0, len(line) - 1) + 1].rstrip()
+    return line
+
+
+def run_trafilatura(tree: lxml.html.HtmlElement, url: str | None) -> str:
+    text = trafilatura.extract(
+        tree,
+        url=url,
+        output_format="txt",
+        include_tables=True,
+        include_comments=False,
+        include_images=False,
+        include_links=False,
+        include_formatting=False,
+        favor_recall=True,
+        deduplicate=False,
+        with_metadata=False,
+    )
+    return text or ""
+
+
+def content_container(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The CMS's own body container, when the page has one with some text."""
+    found = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        hint = f"{element.get('id', '')} {element.get('class', '')}"
+        if element.tag == "ucapcontent" or _CONTAINER_HINT.search(hint):
+            chars = len(compact(" ".join(visible_lines(element))))
+            if chars >= MIN_CONTAINER_CHARS:
+                found.append((element, chars))
+    if not found:
+        return None
+    best, best_chars = max(found, key=lambda pair: pair[1])
+    # Prefer the most specific container that still holds most of the text.
+    for element, chars in found:
+        if chars >= 0.7 * best_chars and chars < best_chars and best in element.iterancestors():
+            best, best_chars = element, chars
+    return best
+
+
+def coverage(lines: list[str], text: str) -> float:
+    """Share of the (substantial) container lines that appear in ``text``."""
+    squeezed = compact(text)
+    wanted = [compact(line) for line in lines if len(compact(line)) >= 8]
+    if not wanted:
+        return 1.0
+    return sum(1 for line in wanted if line[:40] in squeezed) / len(wanted)
+
+
+def render_lines(element: lxml.html.HtmlElement) -> list[str]:
+    """Our own rendering of a container: paragraphs as lines, table rows as ``| a | b |``."""
+    return visible_lines(element, table_rows=True)
+
+
+def _region(container: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The container plus what sits right around it (the title block, the 文号 line): the
+    nearest ancestor that adds little text to it."""
+    own = len(compact(" ".join(visible_lines(container))))
+    region = container
+    for ancestor in container.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            break
+        if len(compact(" ".join(visible_lines(ancestor)))) > 1.25 * own + 100:
+            break
+        region = ancestor
+    return region
+
+
+def dechromed_copy(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """A copy of the page without hidden elements and chrome blocks (``root`` is unchanged)."""
+    tree = copy.deepcopy(root)
+    remove_hidden(tree)
+    unwrap_layout_tables(tree)
+    remove_chrome(tree)
+    # trafilatura drops some headings inside a body (a heading ending in "：" before a list);
+    # for plain-text output a heading is just a paragraph.
+    for heading in tree.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+        heading.tag = "p"
+    return tree
+
+
+def _standalone(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """A document holding a copy of ``element`` only."""
+    doc = lxml.html.document_fromstring("<html><body></body></html>")
+    doc.find("body").append(copy.deepcopy(element))
+    return doc
+
+
+def extract_body(tree: lxml.html.HtmlElement, url: str | None = None) -> list[str]:
+    """Body lines of a de-chromed tree: one paragraph (or table row) per line.
+
+    trafilatura decides what the body is (whole page, decoded text, tables included); the
+    CMS's own body container, when present, bounds it: gov pages put news lists, notices and
+    disclaimers around the article that a whole-page extractor may keep. When trafilatura
+    misses the container (a short article loses to a title group), it runs on the container
+    alone, and if it rejects that too the container is rendered as is. Short lines that
+    trafilatura dropped inside the body's region (headings, 文号 lines, signatures, a "download
+    the whole report" line) are put back unless they are chrome; long ones stay dropped.
+    trafilatura works on copies: it prunes its input.
+    """
+    text = run_trafilatura(copy.deepcopy(tree), url)
+    container = content_container(tree)
+    region: lxml.html.HtmlElement | None
+    if container is not None:
+        region = _region(container)
+        if coverage(render_lines(container), text) < MIN_COVERAGE:
+            alone = run_trafilatura(_standalone(region), url)
+            text = alone if coverage(render_lines(container), alone) >= MIN_COVERAGE else ""
+        else:
+            inside = compact(" ".join(visible_lines(region)))
+            text = "\n".join(
+                line for line in text.splitlines() if compact(line.replace("|", ""))[:40] in inside
+            )
+    else:
+        region = _holder(tree, text)
+    extracted = _split_lines(text)
+    rendered = _split_lines("\n".join(render_lines(region))) if region is not None else []
+    if not rendered:
+        return clean_lines(extracted)
+    if not extracted:
+        return clean_lines(rendered)
+    kept = compact("\n".join(extracted).replace("|", ""))
+    return clean_lines(
+        [
+            line
+            for line in rendered
+            if compact(line.replace("|", ""))[:40] in kept
+            or (len(line) <= SHORT_LINE and not is_chrome_line(line))
+        ]
+    )
+
+
+SHORT_LINE = 120
+
+
+def _split_lines(text: str) -> list[str]:
+    lines = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if _TABLE_ROW.match(line):
+            if set(line) <= set("|-: "):
+                continue  # markdown header separator
+            line = _tidy_table_row(line)
+            if not line.strip("| "):
+                continue
+        lines.append(line)
+    return lines
+
+
+def _holder(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
+    """The smallest element holding trafilatura's first and last paragraphs, when it holds
+    little else (otherwise putting its short lines back would bring the page's menus)."""
+    lines = [compact(line.replace("|", "")) for line in text.splitlines()]
+    lines = [line for line in lines if len(line) >= 8]
+    if not lines:
+        return None
+    first, last = lines[0][:24], lines[-1][:24]
+    holder_first = holder_last = None
+    for element in tree.iter(*_HOLDER_TAGS):
+        content = compact(element.text_content())
+        if first in content:
+            holder_first = element
+        if last in content:
+            holder_last = element
+    if holder_first is None or holder_last is None:
+        return None
+    # Keep the proxies alive while comparing: lxml may reuse a dead proxy's id().
+    ancestors = [holder_first, *holder_first.iterancestors()]
+    holder = next(
+        (a for a in (holder_last, *holder_last.iterancestors()) if any(a is b for b in ancestors)),
+        None,
+    )
+    if holder is None or holder.tag in ("html", "body"):
+        return None
+    extracted = sum(len(line) for line in lines)
+    held = len(compact(" ".join(visible_lines(holder))))
+    return holder if held <= 1.5 * extracted + 200 else None
+
+
+_HOLDER_TAGS = (
+    "div",
+    "td",
+    "table",
+    "article",
+    "section",
+    "main",
+    "ul",
+    "ol",
+    "dl",
+    "tr",
+    "tbody",
+    "font",
+)

@@ -1,0 +1,390 @@
+"""Government page chrome: recognising it in the DOM (before trafilatura) and in text lines.
+
+trafilatura removes most navigation, but gov templates put chrome inside or right next to the
+article container, where a generic extractor keeps it: breadcrumbs (当前位置…), the tool bar
+(打印本页 / 关闭窗口 / 【字体：大 中 小】 / 我要纠错 / 分享到), QR-code captions
+(扫一扫在手机打开当前页), view counters (浏览次数 / 访问量), related-link boxes (相关链接,
+关联稿件, 上一篇/下一篇), footers (主办单位, 版权所有, ICP备, 公网安备, 网站标识码) and the
+metadata table itself. Rules match whole short elements or whole short lines, never a phrase
+inside a body paragraph: an annual report that says "专栏访问量达19363人次" keeps it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+
+from extraction.attachments import attachment_extension
+from extraction.chinese import to_simplified
+from extraction.html import compact, element_text, is_hidden, visible_lines
+from extraction.metadata import STRONG_KEYS, is_metadata_line, read_block
+
+# Whole-text chrome phrases, compared on text with all whitespace removed.
+_TOOL_PHRASES = [
+    r"【?(?:字体|字号)[:：]?\[?(?:大|放大|特大)\]?\[?(?:中|正常|标准)\]?\[?(?:小|缩小)\]?】?",
+    (
+        r"(?:【|\[)?(?:打印本页|打印本文|打印此页|打印页面|打印文章|打印|关闭本页|关闭窗口|关闭本窗口|关闭|"
+        r"返回顶部|回到顶部|返回|收藏|收藏本页|加入收藏|我要纠错|纠错|保存本页|"
+        r"分享|分享到|分享至|朗读|语言播报|语音播报|视力保护色|留言|论坛|网摘|手机点评|评论|推荐|"
+        r"E-mail推荐|发表评论|我要评论|下载文字版|下载图片版|我要发表留言|发表留言|我要留言|附件下载|"
+        r"回页首|页首|TOP|top|Top)(?:】|\])?"
+    ),
+    r"扫一扫在手机(?:上)?(?:打开|查看|浏览)(?:当前页(?:面)?|本页)?",
+    r"(?:用)?(?:微信|手机)?扫(?:一扫|描二维码)(?:分享|打开)?(?:到手机|至手机)?(?:查看|阅读|访问)?",
+    r"(?:微信|微博|QQ空间|QQ好友|新浪微博|腾讯微博|人人网|豆瓣|朋友圈|复制链接|更多)",
+    r"(?:浏览次数|阅读次数|访问量|访问次数|点击数|点击量|浏览量|阅读量|阅读)[:：]?\d*次?",
+    r"(?:进入|退出|切换到?|开启|关闭)?(?:长者模式|关怀版|老年模式|适老化|无障碍浏览|无障碍模式|无障碍)",
+    (
+        r"(?:English|EN|ENGLISH|简体|繁体|繁體|簡體|简|繁|中文版?|网站无障碍|"
+        r"切換到繁體|切换到繁体|主页|主頁|首页|返回首页|网站地图|联系我们)"
+    ),
+]
+_TOOLBAR = re.compile(r"(?:" + "|".join(_TOOL_PHRASES) + r")(?:[|｜丨/·•、,，:：\-\[\]【】()（）]*(?:"
+                      + "|".join(_TOOL_PHRASES) + r"))*[|｜丨/·•、,，:：]*")  # fmt: skip
+
+_BREADCRUMB = re.compile(
+    r"^(?:您?(?:当前|现在)?的?(?:所在)?位置|当前位置|您现在的位置是|所在位置|当前栏目|位置)[:：]"
+)
+_BREADCRUMB_TRAIL = re.compile(r"^(?:首页|网站首页|主页)\s*(?:>|＞|»|›|→|/|>>)")
+
+# Footer markers. Strong ones alone mark a block; weak ones need a second marker.
+_FOOTER_STRONG = re.compile(
+    r"ICP备|ICP证|公网安备|网站标识码|网站识别码|版权所有|Copyright|©|\(C\)|政府网站找错|"
+    r"建议使用\d+[*×x]\d+|分辨率"
+)
+_FOOTER_WEAK = re.compile(
+    r"主办单位|承办单位|主办[:：]|承办[:：]|技术支持|运维单位|维护单位|联系电话|联系我们|网站地图|"
+    r"网站声明|隐私|免责声明|版权与免责|Produced By|地址[:：]|邮编|建议使用"
+)
+
+_RELATED_HEADINGS = re.compile(
+    r"^(?:相关链接|相关文章|相关稿件|相关新闻|相关阅读|延伸阅读|关联稿件|相关文件|相关附件|相关信息|"
+    r"相关政策|相关解读|相关内容|推荐阅读|猜你喜欢|热点推荐|热门文章|上一篇|下一篇|上一条|下一条|"
+    r"相 ?关 ?文 ?件)[:：]?"
+)
+_NEIGHBOUR_LINE = re.compile(r"^(?:上一篇|下一篇|上一条|下一条|上篇|下篇)[:：]")
+
+_QR_LINE = re.compile(r"扫一扫|扫描二维码|二维码")
+
+MAX_CHROME_ELEMENT = 300  # characters: chrome elements are short; a body block is not
+
+
+_BRACKET_NAV = re.compile(r"(?:[\[【]\s*[^\[\]【】]{1,16}?\s*[\]】]\s*){3,}")
+
+
+def _cells(line: str) -> list[str]:
+    """Cells of a rendered table row ``| a | b |``, or the line itself."""
+    if line.startswith("|") and line.endswith("|"):
+        return [c.strip() for c in line.strip("|").split("|") if c.strip()]
+    return [line]
+
+
+def is_toolbar_text(text: str) -> bool:
+    """True when ``text`` is made only of tool-bar / share / language-switch phrases."""
+    squeezed = compact(to_simplified(text))
+    return bool(squeezed) and _TOOLBAR.fullmatch(squeezed) is not None
+
+
+def is_breadcrumb_text(text: str) -> bool:
+    stripped = to_simplified(text.strip())
+    if len(stripped) > 200:
+        return False
+    if _BREADCRUMB.match(compact(stripped)):
+        return True
+    return (
+        bool(_BREADCRUMB_TRAIL.match(stripped)) and stripped.count(">") + stripped.count("＞") >= 1
+    )
+
+
+def is_footer_text(text: str) -> bool:
+    if len(text) > 600:
+        return False
+    text = to_simplified(text)
+    if _FOOTER_STRONG.search(text):
+        return True
+    return len(_FOOTER_WEAK.findall(text)) >= 2
+
+
+def is_chrome_line(line: str) -> bool:
+    """Line-level rule used on extracted text (Traditional text is checked as Simplified)."""
+    line = to_simplified(line)
+    cells = _cells(line)
+    if all(is_toolbar_text(c) or _BRACKET_NAV.fullmatch(c) for c in cells):
+        return True
+    if is_breadcrumb_text(line):
+        return True
+    if len(line) <= 120 and (_FOOTER_STRONG.search(line) or _NEIGHBOUR_LINE.match(line)):
+        return True
+    if len(line) <= 40 and _QR_LINE.search(line):
+        return True
+    return is_metadata_line(line)
+
+
+def _remove(element: lxml.html.HtmlElement) -> None:
+    """Drop an element but keep its tail text (it belongs to the parent)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    element.drop_tree()
+
+
+def _link_text_ratio(element: lxml.html.HtmlElement) -> float:
+    total = len(compact(element_text(element)))
+    if not total:
+        return 0.0
+    linked = sum(len(compact(element_text(a))) for a in element.iter("a"))
+    return linked / total
+
+
+def remove_hidden(root: lxml.html.HtmlElement) -> int:
+    """Remove elements hidden by inline style, unless they hold most of the page's text."""
+    page_chars = len(compact(" ".join(visible_lines(root, skip_hidden=False)))) or 1
+    removed = 0
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str) or element.tag in ("html", "body"):
+            continue
+        if element.getparent() is None or not is_hidden(element):
+            continue
+        chars = len(compact(" ".join(visible_lines(element, skip_hidden=False))))
+        if chars / page_chars > 0.4:
+            continue  # some templates reveal the article with JS; keep it
+        _remove(element)
+        removed += 1
+    return removed
+
+
+_CANDIDATE_TAGS = ("div", "p", "span", "td", "li", "ul", "ol", "dl", "dd", "table", "tr", "section",
+                   "font", "a", "strong", "b", "h2", "h3", "h4", "h5", "h6", "footer", "header",
+                   "nav", "aside", "center", "em", "i", "label", "form")  # fmt: skip
+_MAX_BLOCK_CHARS = 2000
+
+
+def remove_chrome(root: lxml.html.HtmlElement) -> int:
+    """Remove chrome elements from the tree in place; returns how many were removed."""
+    removed = 0
+    page_chars = len(" ".join(visible_lines(root)))
+    # Top-down: remove the largest element that is all chrome (a footer is many short lines,
+    # each innocent alone). Elements removed with an ancestor are skipped.
+    for element in list(root.iter(*_CANDIDATE_TAGS)):
+        if _detached(element, root):
+            continue
+        if len(element.text_content()) > 4 * _MAX_BLOCK_CHARS:
+            continue  # cheap pre-filter before rendering the element's text
+        lines = visible_lines(element)
+        if not lines:
+            continue
+        text = " ".join(lines)
+        if len(text) > _MAX_BLOCK_CHARS:
+            continue
+        if _is_chrome_block(element, lines, text, page_chars):
+            _remove(element)
+            removed += 1
+    removed += remove_link_runs(root)
+    return removed
+
+
+def _detached(element: lxml.html.HtmlElement, root: lxml.html.HtmlElement) -> bool:
+    for ancestor in element.iterancestors():
+        if ancestor is root:
+            return False
+    return element is not root
+
+
+def _is_chrome_block(
+    element: lxml.html.HtmlElement, lines: list[str], text: str, page_chars: int
+) -> bool:
+    simplified = [to_simplified(line) for line in lines]
+    # Every line is chrome: tool bars, breadcrumbs, footers, counters, QR captions.
+    if len(text) <= MAX_CHROME_ELEMENT and all(_chrome_line_in_block(line) for line in simplified):
+        return True
+    # Breadcrumb container: starts with 当前位置… and is short.
+    if len(text) <= 300 and is_breadcrumb_text(simplified[0]) and _link_text_ratio(element) > 0.3:
+        return True
+    # Footer: footer markers and no paragraph-like line.
+    if is_footer_text(text) and all(len(line) <= 160 for line in lines):
+        return True
+    # Related-links box: a related heading followed by (mostly) links — a side box, so never
+    # most of the page (a table of contents of linked chapters is the document itself).
+    if (
+        _RELATED_HEADINGS.match(compact(simplified[0]))
+        and (len(lines) == 1 or _link_text_ratio(element) > 0.5)
+        and len(text) <= 0.4 * page_chars
+    ):
+        return True
+    return _is_metadata_block(lines, text)
+
+
+def _is_metadata_block(lines: list[str], text: str) -> bool:
+    """A block of metadata rows only: every line is a label, a value read with it, or both."""
+    if len(text) > 1500 or len(lines) < 2:
+        return False
+    pairs = read_block(lines)
+    strong = {p.key for p in pairs if p.key in STRONG_KEYS}
+    if len(strong) < 2:
+        return False
+    used: set[int] = set()
+    for pair in pairs:
+        used.add(pair.line)
+        if pair.value and pair.line + 1 < len(lines) and lines[pair.line + 1] == pair.value:
+            used.add(pair.line + 1)
+    return len(used) >= 0.8 * len(lines)
+
+
+def _chrome_line_in_block(line: str) -> bool:
+    return (
+        is_toolbar_text(line)
+        or is_breadcrumb_text(line)
+        or bool(_BRACKET_NAV.fullmatch(line))
+        or (len(line) <= 160 and bool(_FOOTER_STRONG.search(line)))
+        or (len(line) <= 40 and bool(_QR_LINE.search(line)))
+        or bool(_NEIGHBOUR_LINE.match(line))
+        or is_metadata_line(line)
+    )
+
+
+# --- runs of links ------------------------------------------------------------------------------
+
+_WRAPPERS = frozenset({"b", "strong", "font", "span", "li", "p", "em", "i", "u", "div", "h4", "h5"})
+_RUN_SEPARATOR = re.compile(r"^[\s·•|｜丨、,，;；>»]*$")
+MIN_RUN = 3
+MIN_LINK_TITLE = 6
+
+
+_BULLETS = "·•・>»›-–—|｜丨、.。 \u00a0"
+MIN_NAV_RUN = 5
+
+
+def _link_item(element: lxml.html.HtmlElement) -> str | None:
+    """If ``element`` is just one link to another page (bullets aside), the link's text."""
+    if not isinstance(element.tag, str):
+        return None
+    anchors = [element] if element.tag == "a" else list(element.iter("a"))
+    if len(anchors) != 1:
+        return None
+    anchor = anchors[0]
+    href = (anchor.get("href") or "").strip().lower()
+    if not href or href.startswith(("javascript:", "#", "mailto:")):
+        return None
+    if attachment_extension(href):
+        return None  # attachment lists belong to the document
+    link_text = compact(element_text(anchor)).strip(_BULLETS)
+    own_text = compact(element_text(element)).strip(_BULLETS)
+    if len(link_text) < 2 or own_text != link_text:
+        return None
+    return link_text
+
+
+def remove_link_runs(root: lxml.html.HtmlElement) -> int:
+    """Remove runs of sibling links separated only by line breaks or bullets.
+
+    Three or more title-like links in a row are a related-articles list (often appended inside
+    the article container); five or more links of any length are a menu. A body's sentences
+    are not each a whole link.
+    """
+    removed = 0
+    for parent in list(root.iter()):
+        if not isinstance(parent.tag, str) or _detached(parent, root):
+            continue
+        runs: list[list[tuple[lxml.html.HtmlElement, str]]] = [[]]
+        for child in parent:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag == "br":
+                if child.tail and not _RUN_SEPARATOR.match(child.tail):
+                    runs.append([])
+                continue
+            text = _link_item(child) if child.tag == "a" or child.tag in _WRAPPERS else None
+            if text is None:
+                runs.append([])
+                continue
+            runs[-1].append((child, text))
+            if child.tail and not _RUN_SEPARATOR.match(child.tail):
+                runs.append([])
+        for run in runs:
+            titles = all(len(text) >= MIN_LINK_TITLE for _, text in run)
+            if len(run) >= MIN_NAV_RUN or (len(run) >= MIN_RUN and titles):
+                for element, _ in run:
+                    _remove(element)
+                    removed += 1
+    return removed
+
+
+# --- layout tables ------------------------------------------------------------------------------
+
+_BLOCKS_IN_LAYOUT = ("table", "h1", "h2", "h3", "h4", "h5", "h6", "form", "iframe")
+LAYOUT_CELL_CHARS = 400
+
+
+def unwrap_layout_tables(root: lxml.html.HtmlElement) -> int:
+    """Turn tables used for page layout into divs, so their text renders as paragraphs.
+
+    A data table (report figures, metadata grids) has several columns of short cells. A layout
+    table has one column, or a cell holding a long text, a heading or another table.
+    """
+    unwrapped = 0
+    for table in list(root.iter("table")):
+        rows = [r for r in table.iter("tr") if _owner_table(r) is table]
+        cells = [c for r in rows for c in r if isinstance(c.tag, str) and c.tag in ("td", "th")]
+        if not cells:
+            continue
+        max_cols = max(
+            sum(1 for c in r if isinstance(c.tag, str) and c.tag in ("td", "th")) for r in rows
+        )
+        layout = max_cols <= 1 or any(
+            len(c.text_content()) > LAYOUT_CELL_CHARS
+            or any(True for _ in c.iter(*_BLOCKS_IN_LAYOUT))
+            for c in cells
+        )
+        if not layout:
+            continue
+        for element in [table, *table.iter("thead", "tbody", "tfoot"), *rows, *cells]:
+            if element is table or _owner_table(element) is table:
+                element.tag = "div"
+                for attr in ("colspan", "rowspan"):
+                    element.attrib.pop(attr, None)
+        unwrapped += 1
+    return unwrapped
+
+
+def _owner_table(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    for ancestor in element.iterancestors("table"):
+        return ancestor
+    return None
+
+
+# --- extracted lines ----------------------------------------------------------------------------
+
+
+def clean_lines(lines: list[str]) -> list[str]:
+    """Drop chrome lines from extracted text, and a lone related-links heading at either end
+    (the remains of a sidebar box)."""
+    kept = [line for line in lines if not is_chrome_line(line)]
+    while kept and _is_related_heading(kept[0]):
+        kept.pop(0)
+    while kept and _is_related_heading(kept[-1]):
+        kept.pop()
+    return kept
+
+
+def trim_to_title(lines: list[str], title: str | None) -> list[str]:
+    """Drop what precedes the document's own heading when that heading is among the first
+    lines: a column caption or a language bar printed above the title is not body text.
+
+    A line counts as the heading when it is the title, contains it, or is a short line that
+    makes up at least half of it (headings often drop a prefix such as 毒品…).
+    """
+    if not title:
+        return lines
+    wanted = compact(to_simplified(title))
+    for no, line in enumerate(lines[:4]):
+        squeezed = compact(to_simplified(line)).strip("|")
+        if len(squeezed) < 4:
+            continue
+        if wanted in squeezed or (squeezed in wanted and len(squeezed) >= 0.5 * len(wanted)):
+            return lines[no:]
+    return lines
+
+
+def _is_related_heading(line: str) -> bool:
+    return bool(_RELATED_HEADINGS.fullmatch(compact(to_simplified(line)).strip("|").rstrip(":：")))

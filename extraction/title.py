@@ -1,0 +1,106 @@
+"""The document's title — not the site's name, not the column's name.
+
+Order of evidence:
+1. the gov ``<meta name="ArticleTitle">`` that TRS/Hanweb/UCAP detail templates carry;
+2. the 标题/名称 field of the printed metadata block;
+3. an on-page heading that matches a segment of ``<title>`` (titles are usually
+   ``文章标题_栏目名_站点名``; the heading is the clean version, e.g. a title split by <br>);
+4. the longest ``<title>`` segment that is not the site or column name;
+5. when ``<title>`` is a single segment that no heading confirms (a site-wide title), the
+   heading that opens the body's container.
+Character-spaced titles (``财 政 司 司 长``) lose their spaces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import lxml.html
+
+from extraction.html import compact, element_text
+from extraction.textnorm import normalize_line
+
+_SEPARATORS = re.compile(r"\s*(?:_|\||｜|丨|--|——|—|::|\s-\s|\s–\s)\s*|(?<=[^\d\s])-(?=[^\d\s])")
+_TITLE_HINT = re.compile(r"title|biaoti|^bt$|headline|heading|^header$", re.IGNORECASE)
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+_CJK = r"\u3400-\u9fff（）《》“”、，：；。"
+_SPACE_BY_CJK = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}0-9])|(?<=[{_CJK}0-9]) (?=[{_CJK}])")
+
+
+def despace(text: str) -> str:
+    """Title spacing as Chinese typesetting has it: no spaces beside Chinese characters.
+
+    ``财 政 司 司 长`` → ``财政司司长``; ``调整2007　年末`` (a <br> or U+3000 in the source) →
+    ``调整2007年末``; spaces between Latin words stay.
+    """
+    return _SPACE_BY_CJK.sub("", normalize_line(text))
+
+
+def title_segments(title: str) -> list[str]:
+    return [s for s in (normalize_line(p) for p in _SEPARATORS.split(title)) if s]
+
+
+def heading_level(element: lxml.html.HtmlElement) -> int:
+    """1–6 for h1–h6, 0 for title-like containers (class/id says title), 9 otherwise."""
+    if element.tag in _HEADING_TAGS:
+        return int(element.tag[1])
+    tokens = f"{element.get('id', '')} {element.get('class', '')}".split()
+    return 0 if any(_TITLE_HINT.search(token) for token in tokens) else 9
+
+
+def heading_candidates(root: lxml.html.HtmlElement) -> list[tuple[lxml.html.HtmlElement, str]]:
+    """Headings and title-classed elements with short, link-free text, in page order."""
+    found = []
+    for element in root.iter():
+        if not isinstance(element.tag, str) or heading_level(element) == 9:
+            continue
+        if element.tag in ("html", "body", "head", "title", "meta"):
+            continue
+        text = despace(element_text(element))
+        if not 2 <= len(text) <= 150:
+            continue
+        if any(compact(element_text(a)) for a in element.iter("a")):
+            continue  # a heading made of links is navigation
+        found.append((element, text))
+    return found
+
+
+def _matches(heading: str, segment: str) -> bool:
+    h, s = compact(heading), compact(segment)
+    if len(h) < 4 or len(s) < 4:
+        return h == s and bool(h)
+    return h == s or h in s or s in h
+
+
+def pick_title(
+    *,
+    article_title: str | None,
+    block_title: str | None,
+    html_title: str | None,
+    headings: Iterable[tuple[lxml.html.HtmlElement, str]],
+    not_titles: Iterable[str],
+    body_heading: str | None,
+) -> str | None:
+    """Choose the document title from the evidence (see module docstring)."""
+    excluded = {compact(n) for n in not_titles if n}
+    for candidate in (article_title, block_title):
+        if candidate and compact(candidate) not in excluded:
+            return despace(candidate)
+    all_segments = title_segments(html_title or "")
+    segments = [s for s in all_segments if compact(s) not in excluded]
+    if not segments and all_segments:
+        segments = all_segments[-1:]  # the column name may be the page's own title
+    headings = [(e, t) for e, t in headings if compact(t) not in excluded]
+    matching = [t for _, t in headings for s in segments if _matches(t, s)]
+    if matching:
+        return max(matching, key=lambda t: len(compact(t)))
+    if len(segments) > 1:
+        return despace(max(segments, key=len))
+    if segments and not body_heading:
+        return despace(segments[0])
+    if body_heading:
+        return despace(body_heading)
+    return despace(segments[0]) if segments else None
