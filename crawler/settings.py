@@ -93,3 +93,14 @@ FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+
+# Spider middlewares -------------------------------------------------------------------------
+# Pagination (TRS pager pages, 下一页 chains) keeps its list page's depth, so DEPTH_LIMIT
+# bounds how far the crawl wanders from the directory, not how many pages a column has.
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "crawler.spidermiddlewares.PaginationDepthMiddleware": 900,
+}
+# Most pages of one list column the spider requests (pager pages and 下一页 links alike);
+# the rest are cut and counted as govarchive/pagination/cut. 0 = no cap.
+GOVARCHIVE_MAX_LIST_PAGES = int(_env("GOVARCHIVE_MAX_LIST_PAGES", "500"))

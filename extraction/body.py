@@ -161,6 +161,8 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None = None) -> list[st
     else:
         region = _holder(tree, text)
     extracted = _split_lines(text)
+    if is_navigation_only(extracted):
+        return []
     rendered = _split_lines("\n".join(render_lines(region))) if region is not None else []
     if not rendered:
         return clean_lines(extracted)
@@ -178,6 +180,13 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None = None) -> list[st
 
 
 SHORT_LINE = 120
+MIN_SENTENCE = 16  # characters: a body has at least one line this long
+
+
+def is_navigation_only(lines: list[str]) -> bool:
+    """Many lines and not one of sentence length: what an extractor returns from a page whose
+    body is missing (a portal or guide shell): menu labels, not a document."""
+    return len(lines) >= 5 and all(len(compact(line)) < MIN_SENTENCE for line in lines)
 
 
 def _split_lines(text: str) -> list[str]:
@@ -223,7 +232,7 @@ def _holder(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | N
         return None
     extracted = sum(len(line) for line in lines)
     held = len(compact(" ".join(visible_lines(holder))))
-    return holder if held <= 1.5 * extracted + 200 else None
+    return _region(holder) if held <= 1.5 * extracted + 200 else None
 
 
 _HOLDER_TAGS = (

@@ -51,6 +51,8 @@ _BREADCRUMB_TRAIL = re.compile(r"^(?:首页|网站首页|主页)\s*(?:>|＞|»|�
 # Footer markers. Strong ones alone mark a block; weak ones need a second marker.
 _FOOTER_STRONG = re.compile(
     r"ICP备|ICP证|公网安备|网站标识码|网站识别码|版权所有|Copyright|©|\(C\)|政府网站找错|"
+    # Hong Kong government footers: 重要告示 / 私隐政策 / 版权告示
+    r"重要告示|私隐政策|私隐声明|版权告示|"
     r"建议使用\d+[*×x]\d+|分辨率"
 )
 _FOOTER_WEAK = re.compile(

@@ -64,7 +64,7 @@ def extract_document(html: str, url: str | None = None) -> ExtractedDocument:
         body_heading=_body_heading(root, text),
     )
     text = "\n".join(trim_to_title(body_lines, title))
-    title_line = _find_line(lines, title)
+    title_line = _find_line(lines, title, text)
     return ExtractedDocument(
         title=title,
         text=text,
@@ -86,18 +86,40 @@ def _html_title(root: lxml.html.HtmlElement) -> str | None:
     return None
 
 
-def _find_line(lines: list[str], title: str | None) -> int | None:
-    """Index of the line that shows the title (the heading), if any."""
+def _find_line(lines: list[str], title: str | None, body: str = "") -> int | None:
+    """Index of the line that shows the title as the document's heading.
+
+    Menus and "latest news" lists repeat titles, so of the lines that show the title (or most
+    of it: headings drop the bracketed 文号) the last one before the body's first paragraph wins.
+    """
     if not title:
         return None
     wanted = compact(title)
+    candidates = []
     for no, line in enumerate(lines):
         squeezed = compact(line)
         if squeezed == wanted or (
-            len(wanted) >= 8
-            and squeezed.startswith(wanted[:12])
-            and len(squeezed) <= len(wanted) + 4
+            len(squeezed) >= 0.5 * len(wanted)
+            and wanted.startswith(squeezed)
+            and len(squeezed) >= 6
         ):
+            candidates.append(no)
+    if not candidates:
+        return None
+    start = _body_start(lines, body)
+    before = [no for no in candidates if start is None or no <= start]
+    return before[-1] if before else candidates[0]
+
+
+def _body_start(lines: list[str], body: str) -> int | None:
+    """Index of the first page line where the body begins: a line found in the body text
+    and followed by two more body lines (a menu entry repeated in the body is not enough)."""
+    squeezed = compact(body.replace("|", ""))
+    if not squeezed:
+        return None
+    inside = [len(compact(line)) >= 8 and compact(line) in squeezed for line in lines]
+    for no, hit in enumerate(inside):
+        if hit and sum(inside[no + 1 : no + 6]) >= 2:
             return no
     return None
 

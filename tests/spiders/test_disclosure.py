@@ -1,0 +1,249 @@
+"""The disclosure spider's callbacks and errback, without a network."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.test import get_crawler
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TimeoutError
+from twisted.python.failure import Failure
+
+from crawler.items import DisclosureDocument
+from spiders.disclosure import DisclosureSpider, failure_reason, scope_key
+from tests.helpers import fixture_response, response_from_bytes
+
+
+def _spider(
+    start_urls: str = "http://www.example.gov.cn/zwgk/", **settings: Any
+) -> DisclosureSpider:
+    crawler = get_crawler(DisclosureSpider, settings_dict=settings)
+    crawler.stats.open_spider()
+    return DisclosureSpider.from_crawler(crawler, start_urls=start_urls)
+
+
+def _stat(spider: DisclosureSpider, key: str) -> Any:
+    return spider.crawler.stats.get_value(key)
+
+
+def _with_meta(response: Response, **meta: Any) -> Response:
+    response.meta.update({"depth": 1, **meta})
+    return response
+
+
+def test_start_urls_argument() -> None:
+    spider = _spider("http://a.gov.cn/xxgk/, https://b.gov.cn:8443/gk/")
+    assert spider.start_urls == ["http://a.gov.cn/xxgk/", "https://b.gov.cn:8443/gk/"]
+    assert spider.scope == {"a.gov.cn", "b.gov.cn:8443"}
+    with pytest.raises(ValueError, match="start_urls"):
+        DisclosureSpider.from_crawler(get_crawler(DisclosureSpider))
+
+
+def test_start_requests() -> None:
+    spider = _spider("http://a.gov.cn/xxgk/,http://a.gov.cn/zfxxgk/")
+
+    async def collect() -> list[Request]:
+        return [request async for request in spider.start()]
+
+    requests = asyncio.run(collect())
+    assert [r.url for r in requests] == ["http://a.gov.cn/xxgk/", "http://a.gov.cn/zfxxgk/"]
+    assert all(r.errback == spider.on_error and r.callback == spider.parse_page for r in requests)
+    assert requests[0].meta["source_url"] is None
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("http://a.gov.cn/x", "a.gov.cn"),
+        ("https://A.gov.cn:443/x", "a.gov.cn"),
+        ("http://a.gov.cn:80/x", "a.gov.cn"),
+        ("http://a.gov.cn:8080/x", "a.gov.cn:8080"),
+        ("http://127.0.0.1:5000/", "127.0.0.1:5000"),
+    ],
+)
+def test_scope_key(url: str, key: str) -> None:
+    assert scope_key(url) == key
+
+
+def test_scope_is_exact_host_and_port() -> None:
+    spider = _spider("http://www.example.gov.cn/zwgk/")
+    assert spider.in_scope("https://www.example.gov.cn/other/")
+    assert not spider.in_scope("http://example.gov.cn/")
+    assert not spider.in_scope("http://sub.www.example.gov.cn/")
+    assert not spider.in_scope("http://www.example.gov.cn:8080/")
+
+
+def test_listing_yields_requests_with_source_and_link_text() -> None:
+    spider = _spider("http://www.example.gov.cn/zwgk/")
+    response = _with_meta(fixture_response("spiders/trs_column_createpagehtml.html"))
+    output = list(spider.parse_page(response))
+    assert not [o for o in output if isinstance(o, DisclosureDocument)]
+    requests = {r.url: r for r in output if isinstance(r, Request)}
+    detail = requests["http://www.example.gov.cn/zwgk/tzgg/202007/t20200731_1351817.html"]
+    assert detail.meta["source_url"] == response.url
+    assert detail.meta["link_text"] == "某某市人民政府关于调整市政府领导分工的通知"
+    assert detail.meta["pagination"] is False
+    assert detail.errback == spider.on_error
+    # The pager script's pages, marked as pagination; no attachment, no off-site link.
+    pages = [r for r in output if isinstance(r, Request) and r.meta["pagination"]]
+    assert [r.url for r in pages][:2] == [
+        "http://www.example.gov.cn/zwgk/tzgg/index_1.html",
+        "http://www.example.gov.cn/zwgk/tzgg/index_2.html",
+    ]
+    assert len(pages) == 54
+    assert not any(url.endswith(".pdf") or "beian" in url for url in requests)
+    assert _stat(spider, "govarchive/pages/listing") == 1
+    assert _stat(spider, "govarchive/links/attachment") == 1
+    assert _stat(spider, "govarchive/links/offsite") == 1
+    assert _stat(spider, "govarchive/pagination/generated") == 54
+
+
+def test_pager_pages_are_generated_once_per_column() -> None:
+    spider = _spider("http://www.example.gov.cn/zwgk/")
+    first = _with_meta(fixture_response("spiders/trs_column_createpagehtml.html"))
+    list(spider.parse_page(first))
+    later_body = first.body.replace(b"currentPage = 0", b"currentPage = 7")
+    later = _with_meta(
+        response_from_bytes(
+            later_body,
+            url="http://www.example.gov.cn/zwgk/tzgg/index_7.html",
+            content_type="text/html",
+        )
+    )
+    output = list(spider.parse_page(later))
+    assert not [r for r in output if r.meta["pagination"]]
+    assert _stat(spider, "govarchive/pagination/generated") == 54
+
+
+def test_pager_pages_are_capped() -> None:
+    spider = _spider("http://www.example.gov.cn/zwgk/", GOVARCHIVE_MAX_LIST_PAGES=10)
+    response = _with_meta(fixture_response("spiders/trs_column_createpagehtml.html"))
+    pages = [r for r in spider.parse_page(response) if r.meta["pagination"]]
+    assert len(pages) == 9
+    assert _stat(spider, "govarchive/pagination/cut") == 45
+
+
+def test_pager_links_are_capped_per_column() -> None:
+    spider = _spider("http://www.example-xian.gov.cn/", GOVARCHIVE_MAX_LIST_PAGES=2)
+    response = _with_meta(fixture_response("spiders/plain_next_list.html"))
+    pages = [r.url for r in spider.parse_page(response) if r.meta["pagination"]]
+    assert pages == [
+        "http://www.example-xian.gov.cn/news.asp?classid=2&page=1",
+        "http://www.example-xian.gov.cn/news.asp?classid=2&page=3",
+    ]
+    assert _stat(spider, "govarchive/pagination/cut") == 2
+
+
+def test_plain_pager_links_are_pagination_requests() -> None:
+    spider = _spider("http://www.example-xian.gov.cn/")
+    response = _with_meta(fixture_response("spiders/plain_next_list.html"))
+    requests = {r.url: r for r in spider.parse_page(response)}
+    assert requests["http://www.example-xian.gov.cn/news.asp?classid=2&page=5"].meta["pagination"]
+    assert not requests["http://www.example-xian.gov.cn/show.asp?id=3512"].meta["pagination"]
+    assert not requests["http://www.example-xian.gov.cn/news.asp?classid=1"].meta["pagination"]
+
+
+def test_document_is_an_item_and_a_leaf() -> None:
+    spider = _spider("http://www.example-ls.gov.cn/")
+    source = "http://www.example-ls.gov.cn/col/col1229283449/index.html"
+    response = _with_meta(
+        fixture_response("spiders/hanweb_detail_downfile.html"), source_url=source
+    )
+    [item] = list(spider.parse_page(response))
+    assert isinstance(item, DisclosureDocument)
+    assert item.url == response.url
+    assert item.source_url == source
+    assert item.http_status == 200
+    assert _stat(spider, "govarchive/pages/document") == 1
+
+
+def test_start_page_that_is_a_document_has_no_source() -> None:
+    url = "http://www.example-ls.gov.cn/art/2023/10/23/art_1229283449_24937.html"
+    spider = _spider(url)
+    response = fixture_response("spiders/hanweb_detail_downfile.html")
+    response.meta.update({"depth": 0, "source_url": None})
+    [item] = list(spider.parse_page(response))
+    assert item.source_url is None
+
+
+def test_non_html_response_is_skipped() -> None:
+    spider = _spider("http://www.example.gov.cn/")
+    pdf = Response(
+        "http://www.example.gov.cn/a.html",
+        body=b"%PDF-1.7",
+        request=Request("http://www.example.gov.cn/a.html"),
+    )
+    text = TextResponse("http://www.example.gov.cn/b.txt", body=b"hello", encoding="utf-8")
+    assert list(spider.parse_page(pdf)) == []
+    assert list(spider.parse_page(text)) == []
+    assert _stat(spider, "govarchive/pages/skipped/non_html") == 2
+
+
+def test_offsite_redirect_is_dropped_but_start_redirect_joins_scope() -> None:
+    spider = _spider("http://www.example.gov.cn/")
+    body = b"<html><body><a href='/x/'>x</a></body></html>"
+    moved = HtmlResponse(
+        "http://elsewhere.gov.cn/a.html",
+        body=body,
+        request=Request("http://elsewhere.gov.cn/a.html"),
+    )
+    moved.meta.update({"depth": 2, "redirect_urls": ["http://www.example.gov.cn/a.html"]})
+    assert list(spider.parse_page(moved)) == []
+    assert _stat(spider, "govarchive/links/offsite_redirect") == 1
+    home = HtmlResponse(
+        "https://example.gov.cn/", body=body, request=Request("https://example.gov.cn/")
+    )
+    home.meta.update({"depth": 0, "redirect_urls": ["http://www.example.gov.cn/"]})
+    [request] = list(spider.parse_page(home))
+    assert request.url == "https://example.gov.cn/x/"
+    assert "example.gov.cn" in spider.scope
+
+
+def _failure(exc: Exception, url: str = "http://www.example.gov.cn/a.html") -> Failure:
+    failure = Failure(exc)
+    failure.request = Request(url, meta={"source_url": "http://www.example.gov.cn/"})  # type: ignore[attr-defined]
+    return failure
+
+
+def _http_error(status: int) -> HttpError:
+    response = HtmlResponse("http://www.example.gov.cn/a.html", status=status, body=b"")
+    return HttpError(response, "Ignoring non-200 response")
+
+
+@pytest.mark.parametrize(
+    ("exc", "reason"),
+    [
+        (_http_error(404), "http_404"),
+        (_http_error(503), "http_503"),
+        (TimeoutError(), "timeout"),
+        (DNSLookupError(), "dns"),
+        (ConnectionRefusedError(), "connection_refused"),
+        (ValueError("boom"), "other"),
+    ],
+)
+def test_failure_reason(exc: Exception, reason: str) -> None:
+    assert failure_reason(_failure(exc)) == reason
+
+
+def test_errback_logs_and_counts(caplog: pytest.LogCaptureFixture) -> None:
+    spider = _spider()
+    spider.on_error(_failure(_http_error(404)))
+    spider.on_error(_failure(DNSLookupError(), url="http://www.example.gov.cn/b.html"))
+    assert _stat(spider, "govarchive/fetch/failed") == 2
+    assert _stat(spider, "govarchive/fetch/failed/http_404") == 1
+    assert _stat(spider, "govarchive/fetch/failed/dns") == 1
+    messages = [(r.levelname, r.getMessage()) for r in caplog.records]
+    assert any(level == "WARNING" and "http_404" in m and "/a.html" in m for level, m in messages)
+    assert any(level == "ERROR" and "dns" in m and "/b.html" in m for level, m in messages)
+
+
+def test_errback_robots_is_ignored_not_failed() -> None:
+    spider = _spider()
+    spider.on_error(_failure(IgnoreRequest("Forbidden by robots.txt")))
+    assert _stat(spider, "govarchive/fetch/failed") is None
+    assert _stat(spider, "govarchive/fetch/ignored/robots_txt") == 1
