@@ -38,7 +38,13 @@ class DisclosureDocument:
     fetched_at: str = field(
         metadata=_schema(description="UTC fetch time, ISO 8601.", format="date-time")
     )
-    http_status: int = field(metadata=_schema(minimum=100, maximum=599))
+    http_status: int = field(
+        metadata=_schema(
+            description="HTTP status of the response; 0 when no page could be read.",
+            minimum=0,
+            maximum=599,
+        )
+    )
     content_sha256: str = field(
         metadata=_schema(description="SHA-256 of the raw response body.", pattern=_SHA256)
     )
@@ -57,6 +63,12 @@ class DisclosureDocument:
     text: str = field(
         default="",
         metadata=_schema(description="Body text without page chrome; one paragraph per line."),
+    )
+    title_original: str | None = field(
+        default=None,
+        metadata=_schema(
+            description="Title before Traditional→Simplified conversion; absent when unchanged."
+        ),
     )
     text_original: str | None = field(
         default=None,
@@ -102,11 +114,18 @@ class DisclosureDocument:
     )
     error: str | None = field(
         default=None,
-        metadata=_schema(description="Set only by `scrapy extract` when a page failed."),
+        metadata=_schema(
+            description="Why extraction failed (the record keeps what was fetched); absent "
+            "when it succeeded."
+        ),
     )
 
     # Working fields: never archived.
     html: str = field(default="", repr=False, metadata=_internal())
+
+    @staticmethod
+    def now() -> str:
+        return utc_now()
 
     @classmethod
     def from_response(cls, response: Response, source_url: str | None = None) -> DisclosureDocument:
@@ -136,4 +155,4 @@ def record_field_names() -> list[str]:
 
 
 # Fields the archive omits when they hold None (absent rather than null in the record).
-OMIT_WHEN_NONE = frozenset({"text_original", "error"})
+OMIT_WHEN_NONE = frozenset({"title_original", "text_original", "error"})

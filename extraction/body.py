@@ -99,15 +99,18 @@ def render_lines(element: lxml.html.HtmlElement) -> list[str]:
     return visible_lines(element, table_rows=True)
 
 
+REGION_EXTRA_CHARS = 150
+
+
 def _region(container: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """The container plus what sits right around it (the title block, the 文号 line): the
-    nearest ancestor that adds little text to it."""
+    """The container plus what sits right around it (the title block, the 文号 line, a
+    download line): the furthest ancestor that adds at most a few short lines to it."""
     own = len(compact(" ".join(visible_lines(container))))
     region = container
     for ancestor in container.iterancestors():
         if ancestor.tag in ("body", "html"):
             break
-        if len(compact(" ".join(visible_lines(ancestor)))) > 1.25 * own + 100:
+        if len(compact(" ".join(visible_lines(ancestor)))) > own + REGION_EXTRA_CHARS:
             break
         region = ancestor
     return region
@@ -140,43 +143,84 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None = None) -> list[st
     CMS's own body container, when present, bounds it: gov pages put news lists, notices and
     disclaimers around the article that a whole-page extractor may keep. When trafilatura
     misses the container (a short article loses to a title group), it runs on the container
-    alone, and if it rejects that too the container is rendered as is. Short lines that
-    trafilatura dropped inside the body's region (headings, 文号 lines, signatures, a "download
-    the whole report" line) are put back unless they are chrome; long ones stay dropped.
+    alone, and if it rejects that too the container is rendered as is.
+
+    Then our rendering of the body's surroundings repairs what trafilatura dropped: short
+    lines between the paragraphs it kept (headings, signatures, 文号 lines) and a few right
+    before and after them (the document's heading above the container, a "download the whole
+    report" line below), unless they are chrome. Long lines it dropped stay dropped.
     trafilatura works on copies: it prunes its input.
     """
     text = run_trafilatura(copy.deepcopy(tree), url)
     container = content_container(tree)
-    region: lxml.html.HtmlElement | None
+    surroundings: lxml.html.HtmlElement | None
     if container is not None:
-        region = _region(container)
-        if coverage(render_lines(container), text) < MIN_COVERAGE:
-            alone = run_trafilatura(_standalone(region), url)
-            text = alone if coverage(render_lines(container), alone) >= MIN_COVERAGE else ""
-        else:
-            inside = compact(" ".join(visible_lines(region)))
-            text = "\n".join(
-                line for line in text.splitlines() if compact(line.replace("|", ""))[:40] in inside
-            )
+        own = render_lines(container)
+        if coverage(own, text) < MIN_COVERAGE:
+            text = run_trafilatura(_standalone(container), url)
+            if coverage(own, text) < MIN_COVERAGE:
+                text = "\n".join(own)  # trafilatura rejects the article container: trust the CMS
+        inside = compact(" ".join(own).replace("|", ""))
+        text = "\n".join(line for line in text.splitlines() if _key(line) in inside)
+        surroundings = _region(container)
     else:
-        region = _holder(tree, text)
+        surroundings = _holder(tree, text)
     extracted = _split_lines(text)
     if is_navigation_only(extracted):
         return []
-    rendered = _split_lines("\n".join(render_lines(region))) if region is not None else []
-    if not rendered:
+    if surroundings is None or not extracted:
         return clean_lines(extracted)
-    if not extracted:
-        return clean_lines(rendered)
+    return clean_lines(_repair(_split_lines("\n".join(render_lines(surroundings))), extracted))
+
+
+EDGE_LINES = 3
+
+
+def _key(line: str) -> str:
+    return compact(line.replace("|", ""))[:40]
+
+
+def _repair(rendered: list[str], extracted: list[str]) -> list[str]:
+    """``rendered`` lines that trafilatura kept, plus the short non-chrome lines it dropped
+    between them and up to EDGE_LINES of them right before and after."""
     kept = compact("\n".join(extracted).replace("|", ""))
-    return clean_lines(
-        [
-            line
-            for line in rendered
-            if compact(line.replace("|", ""))[:40] in kept
-            or (len(line) <= SHORT_LINE and not is_chrome_line(line))
-        ]
-    )
+    hits = [bool(_key(line)) and _key(line) in kept for line in rendered]
+    if not any(hits):
+        return extracted
+    first = hits.index(True)
+    last = len(hits) - 1 - hits[::-1].index(True)
+
+    def addable(line: str) -> bool:
+        return len(line) <= SHORT_LINE and not is_chrome_line(line)
+
+    out = [
+        line
+        for line, hit in zip(rendered[first : last + 1], hits[first : last + 1], strict=True)
+        if hit or addable(line)
+    ]
+    before: list[str] = []
+    for line in reversed(rendered[:first]):
+        if len(before) == EDGE_LINES or len(line) > SHORT_LINE:
+            break
+        if not is_chrome_line(line):
+            before.insert(0, line)
+    # After the body come footers and service links; only a sentence-like line (a closing
+    # remark, a download note) joins it, never a short label or a bulleted link.
+    after: list[str] = []
+    for line in rendered[last + 1 :]:
+        if len(after) == EDGE_LINES or len(line) > SHORT_LINE:
+            break
+        if (
+            len(compact(line)) >= MIN_AFTER_CHARS
+            and not line.startswith(_BULLETS)
+            and not is_chrome_line(line)
+        ):
+            after.append(line)
+    return before + out + after
+
+
+MIN_AFTER_CHARS = 8
+_BULLETS = ("·", "•", "-", "*", "›", "»", ">")
 
 
 SHORT_LINE = 120

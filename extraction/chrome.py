@@ -28,6 +28,7 @@ _TOOL_PHRASES = [
         r"返回顶部|回到顶部|返回|收藏|收藏本页|加入收藏|我要纠错|纠错|保存本页|"
         r"分享|分享到|分享至|朗读|语言播报|语音播报|视力保护色|留言|论坛|网摘|手机点评|评论|推荐|"
         r"E-mail推荐|发表评论|我要评论|下载文字版|下载图片版|我要发表留言|发表留言|我要留言|附件下载|"
+        r"全真版|文字版|图片版|文件下载|文字解读|图片解读|视频解读|H5解读|动漫解读|"
         r"回页首|页首|TOP|top|Top)(?:】|\])?"
     ),
     r"扫一扫在手机(?:上)?(?:打开|查看|浏览)(?:当前页(?:面)?|本页)?",
@@ -68,6 +69,7 @@ _RELATED_HEADINGS = re.compile(
 _NEIGHBOUR_LINE = re.compile(r"^(?:上一篇|下一篇|上一条|下一条|上篇|下篇)[:：]")
 
 _QR_LINE = re.compile(r"扫一扫|扫描二维码|二维码")
+_LOGIN_LINE = re.compile(r"用户名.{0,30}密码|密码.{0,30}(?:登录|注册)")
 
 MAX_CHROME_ELEMENT = 300  # characters: chrome elements are short; a body block is not
 
@@ -108,6 +110,28 @@ def is_footer_text(text: str) -> bool:
     return len(_FOOTER_WEAK.findall(text)) >= 2
 
 
+FOOTER_LABEL_CHARS = 30
+FOOTER_CONTACT_CHARS = 80  # 地址：… 邮编：… 联系电话：… fits; a report's contact paragraph does not
+MAX_FOOTER_CHARS = 1500
+
+
+def _is_footer_block(lines: list[str]) -> bool:
+    """Footer markers (one strong or two weak) and no sentence that is not itself a footer
+    line: an article's last paragraph never makes its container a footer."""
+    text = " ".join(lines)
+    if len(text) > MAX_FOOTER_CHARS:
+        return False
+    strong = bool(_FOOTER_STRONG.search(text))
+    if not strong and len(_FOOTER_WEAK.findall(text)) < 2:
+        return False
+    return all(
+        len(line) <= FOOTER_LABEL_CHARS
+        or (len(line) <= 160 and _FOOTER_STRONG.search(line))
+        or (len(line) <= FOOTER_CONTACT_CHARS and _FOOTER_WEAK.search(line))
+        for line in lines
+    )
+
+
 def is_chrome_line(line: str) -> bool:
     """Line-level rule used on extracted text (Traditional text is checked as Simplified)."""
     line = to_simplified(line)
@@ -119,6 +143,8 @@ def is_chrome_line(line: str) -> bool:
     if len(line) <= 120 and (_FOOTER_STRONG.search(line) or _NEIGHBOUR_LINE.match(line)):
         return True
     if len(line) <= 40 and _QR_LINE.search(line):
+        return True
+    if len(line) <= 60 and _LOGIN_LINE.search(line):
         return True
     return is_metadata_line(line)
 
@@ -203,8 +229,8 @@ def _is_chrome_block(
     # Breadcrumb container: starts with 当前位置… and is short.
     if len(text) <= 300 and is_breadcrumb_text(simplified[0]) and _link_text_ratio(element) > 0.3:
         return True
-    # Footer: footer markers and no paragraph-like line.
-    if is_footer_text(text) and all(len(line) <= 160 for line in lines):
+    # Footer: footer markers, every other line a short label (links, address, phone).
+    if _is_footer_block(simplified):
         return True
     # Related-links box: a related heading followed by (mostly) links — a side box, so never
     # most of the page (a table of contents of linked chapters is the document itself).
