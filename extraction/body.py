@@ -19,6 +19,7 @@ from extraction.chrome import (
     is_chrome_line,
     remove_chrome,
     remove_hidden,
+    strip_invisible,
     unwrap_layout_tables,
 )
 from extraction.html import compact, visible_lines
@@ -72,7 +73,7 @@ def content_container(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | No
             continue
         hint = f"{element.get('id', '')} {element.get('class', '')}"
         if element.tag == "ucapcontent" or _CONTAINER_HINT.search(hint):
-            chars = len(compact(" ".join(visible_lines(element))))
+            chars = _chars(element)
             if chars >= MIN_CONTAINER_CHARS:
                 found.append((element, chars))
     if not found:
@@ -95,8 +96,9 @@ def coverage(lines: list[str], text: str) -> float:
 
 
 def render_lines(element: lxml.html.HtmlElement) -> list[str]:
-    """Our own rendering of a container: paragraphs as lines, table rows as ``| a | b |``."""
-    return visible_lines(element, table_rows=True)
+    """Our own rendering of a container of the de-chromed tree (hidden parts already gone):
+    paragraphs as lines, table rows as ``| a | b |``."""
+    return visible_lines(element, skip_hidden=False, table_rows=True)
 
 
 REGION_EXTRA_CHARS = 150
@@ -105,20 +107,27 @@ REGION_EXTRA_CHARS = 150
 def _region(container: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     """The container plus what sits right around it (the title block, the 文号 line, a
     download line): the furthest ancestor that adds at most a few short lines to it."""
-    own = len(compact(" ".join(visible_lines(container))))
+    own = _chars(container)
     region = container
     for ancestor in container.iterancestors():
         if ancestor.tag in ("body", "html"):
             break
-        if len(compact(" ".join(visible_lines(ancestor)))) > own + REGION_EXTRA_CHARS:
+        if _chars(ancestor) > own + REGION_EXTRA_CHARS:
             break
         region = ancestor
     return region
 
 
+def _chars(element: lxml.html.HtmlElement) -> int:
+    """Visible characters of an element of a de-chromed tree (no scripts or hidden parts
+    left, so text_content() is what renders)."""
+    return len(compact(element.text_content()))
+
+
 def dechromed_copy(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     """A copy of the page without hidden elements and chrome blocks (``root`` is unchanged)."""
     tree = copy.deepcopy(root)
+    strip_invisible(tree)
     remove_hidden(tree)
     unwrap_layout_tables(tree)
     remove_chrome(tree)
@@ -275,7 +284,7 @@ def _holder(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | N
     if holder is None or holder.tag in ("html", "body"):
         return None
     extracted = sum(len(line) for line in lines)
-    held = len(compact(" ".join(visible_lines(holder))))
+    held = _chars(holder)
     return _region(holder) if held <= 1.5 * extracted + 200 else None
 
 

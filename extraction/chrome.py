@@ -167,14 +167,14 @@ def _link_text_ratio(element: lxml.html.HtmlElement) -> float:
 
 def remove_hidden(root: lxml.html.HtmlElement) -> int:
     """Remove elements hidden by inline style, unless they hold most of the page's text."""
-    page_chars = len(compact(" ".join(visible_lines(root, skip_hidden=False)))) or 1
+    page_chars = len(compact(root.text_content())) or 1
     removed = 0
     for element in list(root.iter()):
         if not isinstance(element.tag, str) or element.tag in ("html", "body"):
             continue
         if element.getparent() is None or not is_hidden(element):
             continue
-        chars = len(compact(" ".join(visible_lines(element, skip_hidden=False))))
+        chars = len(compact(element.text_content()))
         if chars / page_chars > 0.4:
             continue  # some templates reveal the article with JS; keep it
         _remove(element)
@@ -188,18 +188,48 @@ _CANDIDATE_TAGS = ("div", "p", "span", "td", "li", "ul", "ol", "dl", "dd", "tabl
 _MAX_BLOCK_CHARS = 2000
 
 
+# Anything that can make a block longer than a tool bar chrome: without one of these in its
+# text, an element of more than MAX_CHROME_ELEMENT characters is not chrome (cheap pre-check
+# on text_content() before rendering the element).
+_CHROME_MARKERS = re.compile(
+    "|".join(
+        [_FOOTER_STRONG.pattern, _FOOTER_WEAK.pattern, _RELATED_HEADINGS.pattern.lstrip("^"),
+         r"当前位置|所在位置|您的位置|首页\s*[>＞»›]", r"[:：]"]
+    )
+)  # fmt: skip
+
+
+def strip_invisible(root: lxml.html.HtmlElement) -> None:
+    """Remove elements that never render text (scripts, styles, forms controls…), so that
+    ``text_content()`` measures visible text."""
+    for element in list(root.iter(*INVISIBLE_IN_BODY)):
+        _remove(element)
+
+
+INVISIBLE_IN_BODY = ("script", "style", "noscript", "template", "iframe", "object", "embed",
+                     "svg", "canvas", "select", "textarea", "button", "input")  # fmt: skip
+
+
 def remove_chrome(root: lxml.html.HtmlElement) -> int:
     """Remove chrome elements from the tree in place; returns how many were removed."""
     removed = 0
-    page_chars = len(" ".join(visible_lines(root)))
+    page_chars = len(compact(root.text_content()))
+    # Wrapper chains (p > span > font) share one text: judge it once.
+    not_chrome: set[str] = set()
     # Top-down: remove the largest element that is all chrome (a footer is many short lines,
     # each innocent alone). Elements removed with an ancestor are skipped.
     for element in list(root.iter(*_CANDIDATE_TAGS)):
         if _detached(element, root):
             continue
-        if len(element.text_content()) > 4 * _MAX_BLOCK_CHARS:
-            continue  # cheap pre-filter before rendering the element's text
-        lines = visible_lines(element)
+        raw = element.text_content()
+        if raw in not_chrome:
+            continue
+        if len(raw) > 4 * _MAX_BLOCK_CHARS:
+            continue  # cheap pre-filters before rendering the element's text
+        if len(raw) > 2 * MAX_CHROME_ELEMENT and not _CHROME_MARKERS.search(raw):
+            continue
+        # The tree holds no hidden elements any more (remove_hidden ran first).
+        lines = visible_lines(element, skip_hidden=False)
         if not lines:
             continue
         text = " ".join(lines)
@@ -208,6 +238,8 @@ def remove_chrome(root: lxml.html.HtmlElement) -> int:
         if _is_chrome_block(element, lines, text, page_chars):
             _remove(element)
             removed += 1
+        else:
+            not_chrome.add(raw)
     removed += remove_link_runs(root)
     return removed
 
@@ -237,7 +269,7 @@ def _is_chrome_block(
     if (
         _RELATED_HEADINGS.match(compact(simplified[0]))
         and (len(lines) == 1 or _link_text_ratio(element) > 0.5)
-        and len(text) <= 0.4 * page_chars
+        and len(compact(text)) <= 0.4 * page_chars
     ):
         return True
     return _is_metadata_block(lines, text)

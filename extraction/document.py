@@ -16,6 +16,7 @@ import lxml.html
 
 from extraction.attachments import find_attachments
 from extraction.body import dechromed_copy, extract_body
+from extraction.chinese import to_simplified
 from extraction.chrome import is_toolbar_text, trim_to_title
 from extraction.dates import iter_dates, parse_date
 from extraction.html import INVISIBLE_TAGS, compact, element_text, parse_html, visible_lines
@@ -48,7 +49,9 @@ class ExtractedDocument:
 def extract_document(html: str, url: str | None = None) -> ExtractedDocument:
     """Extract a document's body and metadata from decoded HTML."""
     root = parse_html(html)
-    lines = visible_lines(root)
+    # Labels are matched in Simplified form: Traditional pages print 索引號, 發布機構, 來源.
+    # Long lines are body paragraphs, never read for metadata: they stay as they are.
+    lines = [to_simplified(line) if len(line) <= 200 else line for line in visible_lines(root)]
     block = read_metadata(root, lines)
     tree = dechromed_copy(root)
     body_lines = extract_body(tree, url)
