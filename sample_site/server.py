@@ -52,6 +52,7 @@ class SampleSiteHandler(BaseHTTPRequestHandler):
         return self.server_version
 
     def _respond(self, *, send_body: bool) -> None:
+        self.server.requested.append(self.path)
         resource, location = resolve(self.path)
         body = resource.body
         if resource.templated:
@@ -87,6 +88,9 @@ class SampleSiteServer(ThreadingHTTPServer):
 
     def __init__(self, port: int = 0, *, verbose: bool = False) -> None:
         self.verbose = verbose
+        # Every request path in arrival order (list.append is atomic under the GIL): lets
+        # tests check what a crawler fetched and, above all, what it did not.
+        self.requested: list[str] = []
         self._thread: threading.Thread | None = None
         model()  # build the site before the first request
         super().__init__((HOST, port), SampleSiteHandler)

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from pipelines.extract import ExtractPipeline
+from tests.pipelines.helpers import item, make_pipeline
+
+PAGE = """<html><head><title>关于开展安全检查的通知_通知公告_某某市人民政府</title>
+<meta name="ArticleTitle" content="关于开展安全检查的通知"></head><body>
+<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/tzgg/">通知公告</a></div>
+<table><tr><td>索引号：</td><td>11330000002482147P/2020-00012</td><td>发布机构：</td><td>市应急管理局</td></tr>
+<tr><td>文号：</td><td>某应急〔2020〕12号</td><td>发布日期：</td><td>2020-03-02</td></tr></table>
+<h1>关于开展安全检查的通知</h1>
+<div id="zoom"><p>各县（市、区）应急管理局：</p><p>为切实做好春季安全生产工作，经研究，决定在全市范围内开展安全生产大检查，现将有关事项通知如下。</p></div>
+<div class="tools">【字体：<a>大</a> <a>中</a> <a>小</a>】 <a>打印本页</a> <a>关闭窗口</a></div>
+<div class="footer">主办单位：某某市人民政府办公室 浙ICP备12345678号</div></body></html>"""
+
+
+def test_fields_are_filled_from_the_page() -> None:
+    pipeline = make_pipeline(ExtractPipeline)
+    result = pipeline.process_item(item(html=PAGE))
+    assert result.title == "关于开展安全检查的通知"
+    assert (result.index_no, result.publisher, result.doc_no, result.published_at) == (
+        "11330000002482147P/2020-00012",
+        "市应急管理局",
+        "某应急〔2020〕12号",
+        "2020-03-02",
+    )
+    assert "决定在全市范围内开展安全生产大检查" in result.text
+    for chrome in ("当前位置", "打印本页", "ICP备", "索引号"):
+        assert chrome not in result.text
+    assert pipeline.stats.get_value("govarchive/extract/ok") == 1
+
+
+def test_empty_page_is_kept_with_an_error() -> None:
+    pipeline = make_pipeline(ExtractPipeline)
+    result = pipeline.process_item(item(html="   "))
+    assert result.error
+    assert result.text == ""
+    assert pipeline.stats.get_value("govarchive/extract/empty") == 1
+
+
+def test_extraction_failure_is_kept_with_an_error(monkeypatch) -> None:
+    import pipelines.extract as module
+
+    def boom(html: str, url: str | None) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(module, "extract_document", boom)
+    pipeline = make_pipeline(ExtractPipeline)
+    result = pipeline.process_item(item(html="<html><body><p>x</p></body></html>"))
+    assert "RecursionError" in result.error
+    assert pipeline.stats.get_value("govarchive/extract/failed") == 1
