@@ -120,8 +120,18 @@ class DisclosureDocument:
         ),
     )
 
+    parts: list[str] = field(
+        default_factory=list,
+        metadata=_schema(
+            description="URLs of a multi-page document's further pages (TRS t…_1.html …), in "
+            "order; their text is joined into ``text``."
+        ),
+    )
+
     # Working fields: never archived.
     html: str = field(default="", repr=False, metadata=_internal())
+    # Decoded HTML of the further pages listed in ``parts``.
+    html_parts: list[str] = field(default_factory=list, repr=False, metadata=_internal())
 
     @staticmethod
     def now() -> str:

@@ -57,8 +57,28 @@ class ExtractPipeline:
             return item
         for name in EXTRACTED_FIELDS:
             adapter[name] = getattr(document, name)
+        self._join_parts(adapter)
         self._count("govarchive/extract/ok")
         return item
+
+    def _join_parts(self, adapter: ItemAdapter) -> None:
+        """A multi-page document: title and metadata come from page 1; the bodies of the
+        further pages follow its body, and their attachments join its attachments."""
+        parts = adapter.get("html_parts") or []
+        urls = adapter.get("parts") or []
+        texts = [adapter["text"]]
+        for number, part_html in enumerate(parts):
+            url = urls[number] if number < len(urls) else adapter.get("url")
+            try:
+                part = extract_document(part_html, url)
+            except Exception:
+                self._count("govarchive/extract/part_failed")
+                logger.exception("Extraction failed for page %d of %s", number + 2, adapter.get("url"))
+                continue
+            texts.append(part.text)
+            known = {a["url"] for a in adapter["attachments"]}
+            adapter["attachments"] += [a for a in part.attachments if a["url"] not in known]
+        adapter["text"] = "\n".join(t for t in texts if t)
 
     def _count(self, key: str) -> None:
         if self.stats is not None:

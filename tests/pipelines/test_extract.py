@@ -49,3 +49,31 @@ def test_extraction_failure_is_kept_with_an_error(monkeypatch) -> None:
     result = pipeline.process_item(item(html="<html><body><p>x</p></body></html>"))
     assert "RecursionError" in result.error
     assert pipeline.stats.get_value("govarchive/extract/failed") == 1
+
+
+def test_multi_page_document_text_is_joined_in_order() -> None:
+    pipeline = make_pipeline(ExtractPipeline)
+    page2 = PAGE.replace(
+        "为切实做好春季安全生产工作", "第二页：检查内容包括消防、危化品和建筑施工等重点领域"
+    )
+    page3 = PAGE.replace(
+        "为切实做好春季安全生产工作", "第三页：各单位于三月底前报送检查情况"
+    ).replace(
+        "</div>\n<div class", '<a href="/f/清单.xlsx">附件：检查清单</a></div>\n<div class', 1
+    )
+    result = pipeline.process_item(
+        item(
+            html=PAGE,
+            html_parts=[page2, page3],
+            parts=[
+                "http://127.0.0.1/a/t20200101_1_1.html",
+                "http://127.0.0.1/a/t20200101_1_2.html",
+            ],
+        )
+    )
+    text = result.text
+    assert (
+        text.index("为切实做好春季") < text.index("第二页：检查内容") < text.index("第三页：各单位")
+    )
+    assert result.title == "关于开展安全检查的通知"
+    assert result.attachments == [{"url": "http://127.0.0.1/f/清单.xlsx", "name": "附件：检查清单"}]
