@@ -70,6 +70,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.CharsetRepairMiddleware": 580,
 }
 
+# Scope: besides the start URLs' own hosts, hosts matching these fnmatch patterns are crawled
+# (e.g. ["*.pingtan.gov.cn"]). Comma-separated in the environment.
+GOVARCHIVE_ALLOWED_HOSTS = [p for p in _env("GOVARCHIVE_ALLOWED_HOSTS", "").split(",") if p]
+
 # Archive ------------------------------------------------------------------------------------
 ARCHIVE_DIR = _env("ARCHIVE_DIR", "archive")
 # Query parameters dropped from URLs before de-duplication (exact names or trailing-* prefixes).

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import builtins
 import logging
+from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -101,19 +102,46 @@ def failure_reason(failure: Failure) -> str:
     return "other"
 
 
+def _as_list(value: str | list[str] | tuple[str, ...] | None) -> list[str]:
+    """A list from a spider argument: comma-separated on the command line, a list in code."""
+    if isinstance(value, str):
+        value = value.split(",")
+    return [v.strip() for v in value or () if v and v.strip()]
+
+
+def host_matches(url: str, patterns: list[str]) -> bool:
+    """True if the URL's host (and port, if any) matches one of the fnmatch host patterns
+    (``*.pingtan.gov.cn``, ``www.example.gov.cn:8080``)."""
+    key = scope_key(url)
+    host = key.split(":")[0]
+    return any(fnmatchcase(key, p.lower()) or fnmatchcase(host, p.lower()) for p in patterns)
+
+
 class DisclosureSpider(scrapy.Spider):
-    """Crawls disclosure directories from their start URLs and yields their document pages."""
+    """Crawls disclosure directories from their start URLs and yields their document pages.
+
+    Spider arguments: ``start_urls`` (comma-separated) and ``allowed_hosts`` (comma-separated
+    fnmatch patterns of further hosts in scope). The setting ``GOVARCHIVE_ALLOWED_HOSTS`` adds
+    patterns for every crawl. Site spiders of the registry set both as class attributes.
+    """
 
     name = "disclosure"
+    # Class-level defaults, overridden by the registry's site spiders.
+    default_start_urls: tuple[str, ...] = ()
+    allowed_host_patterns: tuple[str, ...] = ()
 
-    def __init__(self, start_urls: str | list[str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        start_urls: str | list[str] | None = None,
+        allowed_hosts: str | list[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
-        if isinstance(start_urls, str):
-            start_urls = [url.strip() for url in start_urls.split(",")]
-        self.start_urls = [url for url in start_urls or [] if url]
+        self.start_urls = _as_list(start_urls) or list(self.default_start_urls)
         if not self.start_urls:
             raise ValueError("give the directories to crawl: -a start_urls=URL[,URL...]")
         self.scope = {scope_key(url) for url in self.start_urls}
+        self.host_patterns = [*self.allowed_host_patterns, *_as_list(allowed_hosts)]
         # Column key -> pager/next-link page URLs requested for it (GOVARCHIVE_MAX_LIST_PAGES).
         self._column_pages: dict[str, set[str]] = {}
         # Columns whose TRS pager pages were already generated (from whichever page came first).
@@ -152,8 +180,13 @@ class DisclosureSpider(scrapy.Spider):
         )
 
     def in_scope(self, url: str) -> bool:
-        """True if the URL is on one of the start URLs' hosts (exact host and port)."""
-        return scope_key(url) in self.scope
+        """True if the URL is on a start URL's host (exact host and port) or on a host the
+        allow-list admits. Anything else is off-site, including proxy rewrites of on-site links
+        (www.x.gov.cn.ipv6best.cn): a different host is a different site."""
+        if scope_key(url) in self.scope:
+            return True
+        patterns = [*self.host_patterns, *self.settings.getlist("GOVARCHIVE_ALLOWED_HOSTS")]
+        return bool(patterns) and host_matches(url, patterns)
 
     def parse_page(self, response: Response) -> Iterator[DisclosureDocument | scrapy.Request]:
         """Classify a fetched page: yield it if it is a document, else follow its links."""

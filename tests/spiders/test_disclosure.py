@@ -247,3 +247,20 @@ def test_errback_robots_is_ignored_not_failed() -> None:
     spider.on_error(_failure(IgnoreRequest("Forbidden by robots.txt")))
     assert _stat(spider, "govarchive/fetch/failed") is None
     assert _stat(spider, "govarchive/fetch/ignored/robots_txt") == 1
+
+
+def test_allow_list_admits_matching_hosts_only() -> None:
+    from scrapy.utils.test import get_crawler
+
+    from spiders.disclosure import DisclosureSpider
+
+    crawler = get_crawler(DisclosureSpider, {"GOVARCHIVE_ALLOWED_HOSTS": ["files.example.gov.cn"]})
+    spider = DisclosureSpider.from_crawler(
+        crawler, start_urls="http://www.example.gov.cn/zwgk/", allowed_hosts="*.sub.example.gov.cn"
+    )
+    assert spider.in_scope("http://www.example.gov.cn/a.html")
+    assert spider.in_scope("http://a.sub.example.gov.cn/b.html")
+    assert spider.in_scope("http://files.example.gov.cn/c.pdf")
+    assert not spider.in_scope("http://example.gov.cn/")
+    assert not spider.in_scope("http://www.example.gov.cn.ipv6best.cn/a.html")
+    assert not spider.in_scope("http://www.example.gov.cn:8080/a.html")
