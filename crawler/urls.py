@@ -41,7 +41,8 @@ def canonical_url(url: str, tracking_params: Iterable[str] = DEFAULT_TRACKING_PA
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
         if not _is_tracking(k, patterns)
     ]
-    netloc = parts.hostname or ""
+    host = parts.hostname or ""
+    netloc = f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
     if parts.port and not (
         (parts.scheme == "http" and parts.port == 80)
         or (parts.scheme == "https" and parts.port == 443)

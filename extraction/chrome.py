@@ -51,10 +51,10 @@ _BREADCRUMB_TRAIL = re.compile(r"^(?:首页|网站首页|主页)\s*(?:>|＞|»|�
 
 # Footer markers. Strong ones alone mark a block; weak ones need a second marker.
 _FOOTER_STRONG = re.compile(
-    r"ICP备|ICP证|公网安备|网站标识码|网站识别码|版权所有|Copyright|©|\(C\)|政府网站找错|"
+    r"ICP备|ICP证|公网安备|网站标识码|网站识别码|版权所有(?![者人])|Copyright|©|\(C\)|政府网站找错|"
     # Hong Kong government footers: 重要告示 / 私隐政策 / 版权告示
     r"重要告示|私隐政策|私隐声明|版权告示|"
-    r"建议使用\d+[*×x]\d+|分辨率"
+    r"建议使用\d+[*×x]\d+|分辨率[:：为]?\s*\d"
 )
 _FOOTER_WEAK = re.compile(
     r"主办单位|承办单位|主办[:：]|承办[:：]|技术支持|运维单位|维护单位|联系电话|联系我们|网站地图|"
@@ -69,6 +69,7 @@ _RELATED_HEADINGS = re.compile(
 _NEIGHBOUR_LINE = re.compile(r"^(?:上一篇|下一篇|上一条|下一条|上篇|下篇)[:：]")
 
 _QR_LINE = re.compile(r"扫一扫|扫描二维码|二维码")
+_SENTENCE_END = ("。", "！", "？", "；", "!", "?")
 _LOGIN_LINE = re.compile(r"用户名.{0,30}密码|密码.{0,30}(?:登录|注册)")
 
 MAX_CHROME_ELEMENT = 300  # characters: chrome elements are short; a body block is not
@@ -140,9 +141,13 @@ def is_chrome_line(line: str) -> bool:
         return True
     if is_breadcrumb_text(line):
         return True
-    if len(line) <= 120 and (_FOOTER_STRONG.search(line) or _NEIGHBOUR_LINE.match(line)):
+    if _NEIGHBOUR_LINE.match(line):
         return True
-    if len(line) <= 40 and _QR_LINE.search(line):
+    # A sentence (it ends like one) that mentions 版权所有 or 二维码 is body text, not a footer.
+    sentence = line.rstrip().endswith(_SENTENCE_END)
+    if not sentence and len(line) <= 120 and _FOOTER_STRONG.search(line):
+        return True
+    if not sentence and len(line) <= 40 and _QR_LINE.search(line):
         return True
     if len(line) <= 60 and _LOGIN_LINE.search(line):
         return True
@@ -398,11 +403,13 @@ def unwrap_layout_tables(root: lxml.html.HtmlElement) -> int:
         )
         if not layout:
             continue
-        for element in [table, *table.iter("thead", "tbody", "tfoot"), *rows, *cells]:
-            if element is table or _owner_table(element) is table:
-                element.tag = "div"
-                for attr in ("colspan", "rowspan"):
-                    element.attrib.pop(attr, None)
+        # Decide what belongs to this table before renaming anything: once the table is a
+        # div, its rows no longer find it as their owner.
+        sections = [s for s in table.iter("thead", "tbody", "tfoot") if _owner_table(s) is table]
+        for element in [table, *sections, *rows, *cells]:
+            element.tag = "div"
+            for attr in ("colspan", "rowspan"):
+                element.attrib.pop(attr, None)
         unwrapped += 1
     return unwrapped
 

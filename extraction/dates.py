@@ -25,13 +25,16 @@ _CN = "〇○零Ｏ一二两三四五六七八九十"
 _SP = r"[ \t\u3000\xa0]*"
 _ARABIC_DATE = re.compile(
     rf"(?<!\d)(?P<y>(?:19|20)\d{{2}}){_SP}(?P<s1>[-/.年]){_SP}(?P<m>\d{{1,2}}){_SP}"
-    rf"(?P<s2>[-/.月]){_SP}(?P<d>\d{{1,2}})(?!\d){_SP}(?P<ri>日|号)?"
+    rf"(?P<s2>[-/.月]){_SP}(?P<d>\d{{1,2}})(?!\d)(?:{_SP}(?P<ri>日|号))?"
 )
 _CHINESE_DATE = re.compile(
     rf"(?P<y>[{_CN}]{_SP}[{_CN}]{_SP}[{_CN}]{_SP}[{_CN}]){_SP}年{_SP}"
     rf"(?P<m>[{_CN}](?:{_SP}[{_CN}])?){_SP}月{_SP}(?P<d>[{_CN}](?:{_SP}[{_CN}]){{0,2}}){_SP}[日号]"
 )
-_COMPACT_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)")
+# A bare 20150327, alone or with a time: never digits inside an ID such as ZF20150327.
+_COMPACT_DATE = re.compile(
+    r"\s*(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?:[\sT]*\d{1,2}:\d{2}(?::\d{2})?)?\s*"
+)
 
 
 def _valid(y: int, m: int, d: int) -> str | None:
@@ -95,8 +98,7 @@ def parse_date(text: str | None) -> str | None:
         return None
     for _, _, iso in iter_dates(text):
         return iso
-    match = _COMPACT_DATE.search(text)
-    if match and len(text.strip()) <= 14:
-        # Only a bare 20150327 (optionally with a time), never digits inside an ID.
+    match = _COMPACT_DATE.fullmatch(text)
+    if match:
         return _valid(int(match["y"]), int(match["m"]), int(match["d"]))
     return None

@@ -194,6 +194,12 @@ def _body_heading(root: lxml.html.HtmlElement, text: str) -> str | None:
             continue
         content = compact(element.text_content())
         if content.startswith(key):
+            # The body starts here; if it starts with a heading, that heading is the one.
+            for inner in element.iter():
+                if isinstance(inner.tag, str) and heading_level(inner) < 9:
+                    heading = despace(element_text(inner))
+                    if compact(heading).startswith(key):
+                        return heading
             break
         if element.tag == "a":
             if content and not is_toolbar_text(content):
@@ -202,6 +208,8 @@ def _body_heading(root: lxml.html.HtmlElement, text: str) -> str | None:
         level = heading_level(element)
         if level < 9:
             heading = despace(element_text(element))
+            if compact(heading).startswith(key):
+                return heading  # the body's first line is this heading itself
             if 2 <= len(heading) <= 80 and not any(True for _ in element.iter("a")):
                 candidates.append((level, heading))
     if not candidates:

@@ -132,6 +132,9 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
 }
 
 MAX_METADATA_LINE = 200
+_DATE_TIME_ONLY = re.compile(
+    r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*(?:\d{1,2}\s*[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?)?"
+)
 MAX_NEXT_LINE_VALUE = 80
 
 
@@ -167,7 +170,9 @@ class MetadataBlock:
 
     def tag(self, *names: str) -> str | None:
         """First non-empty <meta> content among ``names`` (case-insensitive)."""
-        lowered = {k.lower(): v for k, v in self.meta_tags.items()}
+        lowered: dict[str, str] = {}
+        for key, value in self.meta_tags.items():
+            lowered.setdefault(key.lower(), value)  # the first of PubDate / pubdate wins
         for name in names:
             value = lowered.get(name.lower())
             if value and value.strip():
@@ -191,6 +196,10 @@ def clean_value(value: str | None) -> str | None:
     if value is None:
         return None
     value = normalize_line(value).strip(" |｜丨,，;；")
+    # （责任编辑：王某） leaves the closing bracket of the line on the value.
+    for opening, closing in (("（", "）"), ("(", ")"), ("【", "】"), ("[", "]")):
+        if value.endswith(closing) and opening not in value:
+            value = value[:-1].rstrip()
     if not value or value.lower() in EMPTY_VALUES:
         return None
     return value
@@ -243,6 +252,10 @@ def _split_pairs(line: str, line_no: int) -> list[LabelValue]:
 
 
 def _truncated_pair(line: str, line_no: int) -> LabelValue | None:
+    """``号: 003226443/201401-00001`` — a label the source cut to its last characters.
+
+    Read only when exactly one known label ends with the stub and its validator accepts the
+    value (so ``号`` is 索引号 for an index number, 文号 for a 〔2014〕1号 number)."""
     match = _TRUNCATED.match(line)
     if not match:
         return None
@@ -255,10 +268,10 @@ def _truncated_pair(line: str, line_no: int) -> LabelValue | None:
         for label, key in LABEL_TO_KEY.items()
         if label.endswith(stub) and len(label) > len(stub) and key in VALIDATORS
     }
-    fitting = [key for key in candidates if VALIDATORS[key](value.split(" ")[0])]
+    fitting = [key for key in candidates if VALIDATORS[key](value)]
     if len(fitting) != 1:
         return None
-    return LabelValue(stub, fitting[0], value.split(" ")[0], line_no)
+    return LabelValue(stub, fitting[0], value, line_no)
 
 
 def read_block(lines: Iterable[str]) -> list[LabelValue]:
@@ -287,12 +300,14 @@ def read_block(lines: Iterable[str]) -> list[LabelValue]:
                 pairs.append(LabelValue(label, key, value, no))
             continue
         found = _split_pairs(line, no)
-        if found:
-            pairs.extend(found)
-            continue
-        truncated = _truncated_pair(line, no)
+        # A cut-off label may open a line whose later labels are whole:
+        # "号: 003226443/201401-00001 信息分类: 信息公开年报".
+        first = _LABEL_WITH_COLON.search(line)
+        head = line[: first.start()].strip() if first else line
+        truncated = _truncated_pair(head, no) if head else None
         if truncated:
             pairs.append(truncated)
+        pairs.extend(found)
     return pairs
 
 
@@ -308,7 +323,11 @@ def is_metadata_line(line: str) -> bool:
         label = _printed_label(_LABEL_ONLY.match(line)["label"])  # type: ignore[index]
         return LABEL_TO_KEY[label] in STRONG_KEYS and label not in WEAK_LABELS
     matches = list(_LABEL_WITH_COLON.finditer(line))
-    if not matches or matches[0].start() > 0:
+    if not matches:
+        return False
+    # Only a date-time may precede the first label: "2009年11月09日00:00 来源：人民网".
+    head = line[: matches[0].start()].strip()
+    if head and not _DATE_TIME_ONLY.fullmatch(head):
         return False
     keys = {LABEL_TO_KEY[_printed_label(m["label"])] for m in matches}
     labels = {_printed_label(m["label"]) for m in matches}

@@ -81,18 +81,23 @@ def pick_title(
     block_title: str | None,
     html_title: str | None,
     headings: Iterable[tuple[lxml.html.HtmlElement, str]],
-    not_titles: Iterable[str],
+    not_titles: list[str],
     body_heading: str | None,
 ) -> str | None:
-    """Choose the document title from the evidence (see module docstring)."""
-    excluded = {compact(n) for n in not_titles if n}
+    """Choose the document title from the evidence (see module docstring).
+
+    ``not_titles`` is [site name, column name, …]: the first is never returned.
+    """
+    names = [compact(n) for n in not_titles]
+    site = names[0] if names else ""
+    excluded = {n for n in names if n}
     for candidate in (article_title, block_title):
         if candidate and compact(candidate) not in excluded:
             return despace(candidate)
-    all_segments = title_segments(html_title or "")
-    segments = [s for s in all_segments if compact(s) not in excluded]
-    if not segments and all_segments:
-        segments = all_segments[-1:]  # the column name may be the page's own title
+    # The site name is never the title; the column name only when nothing else is left (a
+    # column's own page: 邯郸市人民政府-政府信息公开指南 with ColumnName 政府信息公开指南).
+    all_segments = [s for s in title_segments(html_title or "") if compact(s) != site]
+    segments = [s for s in all_segments if compact(s) not in excluded] or all_segments
     headings = [(e, t) for e, t in headings if compact(t) not in excluded]
     matching = [t for _, t in headings for s in segments if _matches(t, s)]
     if matching:

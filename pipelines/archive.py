@@ -1,9 +1,11 @@
 """The archive: one UTF-8 JSON Lines file per crawl run under ARCHIVE_DIR.
 
 Written as ``<spider>-<UTC start>.jsonl.part`` and renamed to ``.jsonl`` when the crawl
-closes, so a finished file is a finished run. Each record goes to the file in one ``write``
-of a whole line, straight to the kernel (no user-space buffer), so a crawl killed at any
-moment leaves only whole lines behind.
+closes, so a finished file is a finished run. Records are handed, one whole line at a time, to
+a writer process (pipelines.archive_writer) that appends a line only once all of it has
+arrived: a crawl killed at any moment, even with SIGKILL in the middle of a long record,
+leaves only whole lines behind. (One large ``write()`` from the crawler itself would not do:
+the kernel may stop it half-way when the process is killed.)
 
 Why not FEEDS: feed storages buffer in user space and write under the final name; neither
 "whole lines only after a kill" nor "final name only when complete" holds there. Records are
@@ -15,6 +17,8 @@ from __future__ import annotations
 import io
 import logging
 import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +36,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 PART_SUFFIX = ".part"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_file_name(spider_name: str, started: datetime, attempt: int = 0) -> str:
@@ -40,11 +45,22 @@ def run_file_name(spider_name: str, started: datetime, attempt: int = 0) -> str:
 
 
 class RecordWriter:
-    """Appends records to a JSON Lines file, one whole line per ``os.write``."""
+    """Appends records to a JSON Lines file through a writer process, one line per record."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
+        # Reserve the name (two runs started in the same second must not share a file).
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.archive_writer", str(path)],
+            stdin=subprocess.PIPE,
+            cwd=PROJECT_ROOT,
+            # Its own session: killing the crawl's process group leaves it to finish the
+            # lines it has whole, then exit on EOF.
+            start_new_session=True,
+        )
+        assert self._process.stdin is not None
+        self._stdin = self._process.stdin
         self._buffer = io.BytesIO()
         self._exporter = JsonLinesItemExporter(self._buffer, encoding="utf-8")
         self.count = 0
@@ -53,15 +69,16 @@ class RecordWriter:
         self._buffer.seek(0)
         self._buffer.truncate()
         self._exporter.export_item(record)
-        data = memoryview(self._buffer.getvalue())
-        while data:
-            written = os.write(self.fd, data)
-            data = data[written:]
+        self._stdin.write(self._buffer.getvalue())
+        self._stdin.flush()
         self.count += 1
 
-    def close(self) -> None:
-        os.fsync(self.fd)
-        os.close(self.fd)
+    def close(self, timeout: float = 120) -> None:
+        """Close the pipe and wait until every line is on disk (fsynced)."""
+        self._stdin.close()
+        code = self._process.wait(timeout=timeout)
+        if code != 0:
+            raise RuntimeError(f"archive writer for {self.path} exited with {code}")
 
 
 class JsonLinesArchivePipeline:

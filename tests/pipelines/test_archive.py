@@ -14,6 +14,7 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
 from pipelines.archive import JsonLinesArchivePipeline, RecordWriter
+from pipelines.archive_writer import is_locked, repair_tail
 from tests.pipelines.helpers import item
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,13 +33,22 @@ def _pipeline(archive: Path) -> JsonLinesArchivePipeline:
 def test_run_file_is_written_under_a_temporary_name_and_renamed_at_close(tmp_path) -> None:
     pipeline = _pipeline(tmp_path)
     pipeline.open_spider()
-    pipeline.process_item(item(title="政府信息公开工作年度报告", text="正文", html="<p>不归档</p>"))
-    pipeline.process_item(item(url="http://127.0.0.1/b.html"))
-    (part,) = tmp_path.glob("*.jsonl.part")
-    assert not list(tmp_path.glob("*.jsonl"))
-    lines = part.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 2, "each record reaches the file when it is processed"
-    pipeline.close_spider()
+    try:
+        pipeline.process_item(
+            item(title="政府信息公开工作年度报告", text="正文", html="<p>不归档</p>")
+        )
+        pipeline.process_item(item(url="http://127.0.0.1/b.html"))
+        (part,) = tmp_path.glob("*.jsonl.part")
+        assert not list(tmp_path.glob("*.jsonl"))
+        # Each record leaves the crawler at once; the writer process appends it right after.
+        deadline = time.monotonic() + 10
+        while part.read_bytes().count(b"\n") < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert part.read_bytes().count(b"\n") == 2, (
+            "each record reaches the file while the crawl runs"
+        )
+    finally:
+        pipeline.close_spider()
     (final,) = tmp_path.glob("*.jsonl")
     assert final.name.startswith("disclosure-")
     assert not list(tmp_path.glob("*.part"))
@@ -54,9 +64,11 @@ def test_run_file_is_written_under_a_temporary_name_and_renamed_at_close(tmp_pat
 def test_two_runs_in_the_same_second_get_two_files(tmp_path) -> None:
     first, second = _pipeline(tmp_path), _pipeline(tmp_path)
     first.open_spider()
-    second.open_spider()
-    first.close_spider()
-    second.close_spider()
+    try:
+        second.open_spider()
+        second.close_spider()
+    finally:
+        first.close_spider()
     assert len(list(tmp_path.glob("*.jsonl"))) == 2
 
 
@@ -85,6 +97,11 @@ def test_a_killed_writer_leaves_only_whole_lines(tmp_path) -> None:
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
+    # The writer process outlives the crawler: it finishes the whole lines it holds, then exits.
+    deadline = time.monotonic() + 30
+    while is_locked(path) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not is_locked(path), "the writer did not exit after the crawler died"
     data = path.read_bytes()
     assert data, "the writer never wrote"
     assert data.endswith(b"\n"), "a partial line was left behind"
@@ -97,3 +114,11 @@ def test_record_writer_refuses_to_overwrite(tmp_path) -> None:
     path.write_text("existing\n")
     with pytest.raises(FileExistsError):
         RecordWriter(path)
+
+
+def test_a_partial_tail_left_by_a_killed_writer_is_repaired(tmp_path) -> None:
+    path = tmp_path / "x.jsonl.part"
+    path.write_bytes(b'{"n": 1}\n{"n": 2}\n{"n": 3, "text": "cut off')
+    assert repair_tail(path) == len(b'{"n": 3, "text": "cut off')
+    assert path.read_bytes() == b'{"n": 1}\n{"n": 2}\n'
+    assert repair_tail(path) == 0

@@ -1,0 +1,178 @@
+"""extraction.document: whole pages in, document fields out."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.document import ExtractedDocument, extract_document
+from tests.helpers import fixture_response
+
+
+def extract_fixture(name: str, replace: tuple[str, str] | None = None) -> ExtractedDocument:
+    response = fixture_response(f"extraction/{name}")
+    html = response.text  # type: ignore[attr-defined]
+    if replace:
+        assert replace[0] in html
+        html = html.replace(*replace)
+    return extract_document(html, response.url)
+
+
+# --- a TRS detail page: metadata table, breadcrumb, tool bar, share box, related links, footer --
+
+TRS_TITLE = "某江市人民政府办公室关于印发某江市2021年政务公开工作要点的通知"
+
+
+@pytest.fixture(scope="module")
+def trs() -> ExtractedDocument:
+    return extract_fixture("trs_detail.html")
+
+
+def test_trs_fields(trs: ExtractedDocument) -> None:
+    assert trs.title == TRS_TITLE
+    assert trs.published_at == "2021-03-25"  # 发布日期, not 成文日期 (2021-03-22)
+    assert trs.publisher == "某江市人民政府办公室"
+    assert trs.index_no == "113301000024412345/2021-00123"
+    assert trs.doc_no == "某政办发〔2021〕12号"
+    assert trs.site_name == "某江市人民政府"
+    assert trs.attachments == []
+
+
+def test_trs_meta(trs: ExtractedDocument) -> None:
+    assert trs.meta["索引号"] == "113301000024412345/2021-00123"
+    assert trs.meta["成文日期"] == "2021-03-22"
+    assert trs.meta["主题分类"] == "综合政务"
+    assert trs.meta["ColumnName"] == "通知公告"
+    assert "viewport" not in trs.meta
+
+
+def test_trs_body_sentences_reach_text(trs: ExtractedDocument) -> None:
+    lines = trs.text.splitlines()
+    assert lines[0] == TRS_TITLE
+    for sentence in (
+        "各县（市、区）人民政府，市政府各部门、各直属单位：",
+        "《某江市2021年政务公开工作要点》已经市政府同意，现印发给你们，请结合实际认真贯彻落实。",
+        "一、围绕优化营商环境深化政务公开",
+        "二、加强政策解读和回应关切",
+        "某江市人民政府办公室",  # signature
+        "2021年3月22日",
+    ):
+        assert sentence in lines
+    assert lines[-1] == "2021年3月22日"
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "当前位置",
+        "走进某江",  # navigation
+        "索引号",
+        "主题分类",
+        "113301000024412345",
+        "字体",
+        "打印本页",
+        "关闭窗口",
+        "分享到",
+        "QQ空间",
+        "扫一扫",
+        "相关链接",
+        "年度报告编制发布工作的通知",  # a related link
+        "落实情况",
+        "主办单位",
+        "承办单位",
+        "版权所有",
+        "ICP备",
+        "公网安备",
+        "网站标识码",
+        "分辨率",
+        "网站地图",
+    ],
+)
+def test_trs_chrome_does_not_reach_text(trs: ExtractedDocument, chrome: str) -> None:
+    assert chrome not in trs.text
+
+
+# --- a news page whose only date is the line under its title ----------------------------------
+
+
+def test_date_line_under_the_title() -> None:
+    doc = extract_fixture("news_dateline.html")
+    assert doc.title == "国务院办公厅转发发展改革委关于2009年深化经济体制改革工作意见的通知"
+    assert doc.published_at == "2009-11-09"
+    assert doc.publisher == "人民网"  # the 来源 on the date line
+    assert "发展改革委《关于2009年深化经济体制改革工作的意见》已经国务院同意" in doc.text
+    assert "版权所有" not in doc.text
+    assert "Copyright" not in doc.text
+
+
+# --- <title> is the site name; the document heading opens the body ----------------------------
+
+SHORT_HEADING = "某山县2019年政务公开年报"  # under 20 characters
+LONG_HEADING = "某山县2019年政府信息公开工作年度报告"  # 20 characters, as most titles are
+
+
+def test_site_wide_title_replaced_by_the_heading_opening_the_body() -> None:
+    doc = extract_fixture("site_title.html", replace=(LONG_HEADING, SHORT_HEADING))
+    assert doc.title == SHORT_HEADING
+    assert doc.text.splitlines()[0] == SHORT_HEADING  # the column caption above it is trimmed
+    assert "本报告根据《中华人民共和国政府信息公开条例》要求" in doc.text
+    assert doc.published_at is None
+    assert doc.publisher is None
+
+
+def test_site_wide_title_replaced_by_a_long_heading() -> None:
+    doc = extract_fixture("site_title.html")
+    assert doc.title == LONG_HEADING
+
+
+# --- publisher evidence -------------------------------------------------------------------------
+
+BODY = "".join(
+    f"<p>{sentence}</p>"
+    for sentence in (
+        "为进一步规范全市政务公开工作，提高政府工作透明度，根据《政府信息公开条例》，制定本办法。",
+        "本办法适用于全市各级行政机关及法律、法规授权的具有管理公共事务职能的组织。",
+        "各单位应当建立健全政府信息公开工作制度，明确工作机构和人员，保障工作经费。",
+    )
+)
+URL = "http://www.example-mm.gov.cn/art/2018/6/12/art_1229_2.html"
+TITLE = "关于印发某某市政务公开工作办法的通知"
+
+
+def test_publisher_is_the_issuing_body_not_the_source() -> None:
+    html = f"""<html><head><meta charset="utf-8"><title>{TITLE}_某某市人民政府</title></head><body>
+<div class="nav"><a href="/">首页</a><a href="/zwgk/">政务公开</a><a href="/bsfw/">办事服务</a></div>
+<ul class="xxgk-info"><li>来源：某某日报</li><li>发布机构：某某市司法局</li><li>发布日期：2018-06-12</li></ul>
+<h1>{TITLE}</h1><div class="article-content">{BODY}</div></body></html>"""
+    doc = extract_document(html, URL)
+    assert doc.title == TITLE
+    assert doc.publisher == "某某市司法局"
+    assert doc.published_at == "2018-06-12"
+    assert doc.meta["来源"] == "某某日报"
+    assert "某某日报" not in doc.text
+    assert "办事服务" not in doc.text
+
+
+def meta_page(content_source: str) -> str:
+    return f"""<html><head><meta charset="utf-8">
+<meta name="SiteName" content="某某市人民政府">
+<meta name="ContentSource" content="{content_source}">
+<meta name="PubDate" content="2018-06-12 09:30">
+<meta name="ArticleTitle" content="{TITLE}">
+<title>{TITLE}_某某市人民政府</title></head><body>
+<h1>{TITLE}</h1><div class="article-content">{BODY}</div></body></html>"""
+
+
+def test_content_source_equal_to_site_name_is_no_publisher() -> None:
+    doc = extract_document(meta_page("某某市人民政府"), URL)
+    assert doc.publisher is None
+    assert doc.site_name == "某某市人民政府"
+    assert doc.title == TITLE
+    assert doc.published_at == "2018-06-12"  # from <meta PubDate>
+
+
+def test_content_source_other_than_site_name_is_the_publisher() -> None:
+    assert extract_document(meta_page("某某市司法局"), URL).publisher == "某某市司法局"
+
+
+def test_empty_page() -> None:
+    assert extract_document("", None) == ExtractedDocument()
