@@ -73,7 +73,9 @@ class ExtractPipeline:
                 part = extract_document(part_html, url)
             except Exception:
                 self._count("govarchive/extract/part_failed")
-                logger.exception("Extraction failed for page %d of %s", number + 2, adapter.get("url"))
+                logger.exception(
+                    "Extraction failed for page %d of %s", number + 2, adapter.get("url")
+                )
                 continue
             texts.append(part.text)
             known = {a["url"] for a in adapter["attachments"]}
