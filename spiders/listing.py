@@ -48,7 +48,8 @@ _CHROME_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _PAGER_TEXT = re.compile(
-    r"^(?:\d{1,4}|上一?页|下一?页|首页|尾页|末页|前页|后页|[<>«»‹›]+|\.\.\.|…|更多|more)$", re.I
+    r"^(?:\d{1,4}|上一?页|下一?页|首页|尾页|末页|前页|后页|[<>«»‹›]+|\.\.\.|…|更多|more)$",
+    re.IGNORECASE,
 )
 _MIN_TITLE = 6
 _WHITESPACE = re.compile(r"\s+")
