@@ -57,11 +57,11 @@ def test_legacy_chinese_page_decodes(page: CorpusPage, variant: str) -> None:
     text = response.text
     assert "\ufffd" not in text
     assert response.encoding in ("gb18030", "gbk", "gb2312")
-    expected = [s for s in page.gold.get("must_include", [])[:3]]
+    expected = list(page.gold.get("must_include", [])[:3])
     if page.gold.get("title"):
         expected.append(page.gold["title"])
     if not expected:  # a listing page: its gold links' titles are not recorded, use the notes
-        expected = [w for w in re.findall(r"[\u4e00-\u9fff]{6,}", page.notes)[:2]]
+        expected = list(re.findall(r"[\u4e00-\u9fff]{6,}", page.notes)[:2])
     squeezed = re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", text)).replace("&nbsp;", "")
     for snippet in expected:
         assert re.sub(r"\s+", "", snippet) in squeezed, snippet
