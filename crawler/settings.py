@@ -68,7 +68,16 @@ DOWNLOADER_MIDDLEWARES = {
     # Sits before HttpCompressionMiddleware (590) in process_response order, i.e. sees the
     # decompressed body.
     "crawler.middlewares.CharsetRepairMiddleware": 580,
+    # Retries wait (exponential backoff with jitter, Retry-After honoured) instead of going
+    # straight back: the subclass takes the stock RetryMiddleware's place (550), so it still
+    # sees responses after decompression, charset repair and redirects.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.BackoffRetryMiddleware": 550,
 }
+# Backoff before the n-th retry of a request: min(MAX, BASE * 2**(n-1)) * uniform(0.5, 1.5)
+# seconds; a Retry-After header on 429/503 (capped at MAX) is a floor. BASE 0 = no wait.
+GOVARCHIVE_RETRY_BACKOFF_BASE = float(_env("GOVARCHIVE_RETRY_BACKOFF_BASE", "1.0"))
+GOVARCHIVE_RETRY_BACKOFF_MAX = float(_env("GOVARCHIVE_RETRY_BACKOFF_MAX", "30.0"))
 
 # Scope: besides the start URLs' own hosts, hosts matching these fnmatch patterns are crawled
 # (e.g. ["*.pingtan.gov.cn"]). Comma-separated in the environment.
@@ -104,7 +113,39 @@ LOG_LEVEL = _env("LOG_LEVEL", "INFO")
 SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     "crawler.spidermiddlewares.PaginationDepthMiddleware": 900,
+    # Crawler traps (crawler/traps.py): session ids rewritten; growing URLs, site search,
+    # endless calendars and self-multiplying URL shapes dropped. Spider output runs through
+    # the middlewares from the highest number down, so 950 sees requests before the depth
+    # middleware (900) and UrlLengthMiddleware (800): a dropped trap never enters the depth
+    # stats or the depth limit's ignored count, and a session-id rewrite is what depth, the
+    # scheduler and the dupefilter see.
+    "crawler.traps.TrapMiddleware": 950,
 }
 # Most pages of one list column the spider requests (pager pages and 下一页 links alike);
 # the rest are cut and counted as govarchive/pagination/cut. 0 = no cap.
 GOVARCHIVE_MAX_LIST_PAGES = int(_env("GOVARCHIVE_MAX_LIST_PAGES", "500"))
+
+# Crawler traps (crawler/traps.py) ------------------------------------------------------------
+# Off: no trap detection (the middleware raises NotConfigured).
+GOVARCHIVE_TRAPS_ENABLED = _env("GOVARCHIVE_TRAPS_ENABLED", "1").lower() not in ("0", "false", "no")
+# Longest URL requested (characters, percent-decoded); longer ones are growing_url traps.
+GOVARCHIVE_TRAP_MAX_URL_LENGTH = int(_env("GOVARCHIVE_TRAP_MAX_URL_LENGTH", "300"))
+# Most query parameters a requested URL may have (0 = no limit).
+GOVARCHIVE_TRAP_MAX_QUERY_PARAMS = int(_env("GOVARCHIVE_TRAP_MAX_QUERY_PARAMS", "15"))
+# Most distinct URLs of one host+URL shape that varies only by date parts (an endless
+# calendar): 24 months, or 24 years of a year filter (0 = no limit).
+GOVARCHIVE_TRAP_CALENDAR_LIMIT = int(_env("GOVARCHIVE_TRAP_CALENDAR_LIMIT", "24"))
+# Calendar-like URLs naming a date before this year (or over a year ahead) are dropped.
+GOVARCHIVE_TRAP_CALENDAR_MIN_YEAR = int(_env("GOVARCHIVE_TRAP_CALENDAR_MIN_YEAR", "1990"))
+# Most distinct URLs of one host+URL shape linked from pages of that same shape (0 = no cap).
+GOVARCHIVE_TRAP_TEMPLATE_LIMIT = int(_env("GOVARCHIVE_TRAP_TEMPLATE_LIMIT", "2000"))
+# Session query parameters removed from URLs (fnmatch patterns; sid only when token-like).
+GOVARCHIVE_TRAP_SESSION_PARAMS = [
+    "jsessionid",
+    "phpsessid",
+    "sessionid",
+    "session_id",
+    "sessid",
+    "aspsessionid*",
+    "sid",
+]
