@@ -7,9 +7,21 @@ the response (spiders.pages): a document page becomes a DisclosureDocument item 
 a listing or navigation page yields requests for its links and for the pages of its pager
 (spiders.pagination). Scope is the start URLs' exact hosts (host and port).
 
+Two list and document shapes need more than links:
+
+* Hanweb (大汉) jpage columns hold only their first records inline and fetch the rest with
+  POST dataproxy.jsp (spiders.jpage): the spider posts the widget's form for the remaining
+  record ranges and follows the records' links as if they were on the column page.
+* TRS multi-page documents (``t20151009_67430.html``, ``…_1.html``, ``…_2.html``, announced by
+  the page's own ``createPageHTML(3, 0, "t20151009_67430", "html")``) are fetched part after
+  part and yielded once, as the first page's item with ``parts``/``html_parts``; a part reached
+  through a link is never a document of its own.
+
 Stats: govarchive/pages/{document,listing,other}, govarchive/pages/skipped/non_html,
 govarchive/links/{offsite,attachment}, govarchive/pagination/{generated,cut},
-govarchive/fetch/failed and govarchive/fetch/failed/<reason>, govarchive/fetch/ignored/<why>.
+govarchive/fetch/failed and govarchive/fetch/failed/<reason>, govarchive/fetch/ignored/<why>,
+govarchive/jpage/{columns,requests,records,bad_response,salvaged},
+govarchive/multipage/{documents,parts,part_failed,parts_cut,part_reached,part_link_skipped}.
 """
 
 from __future__ import annotations
@@ -30,14 +42,35 @@ from scrapy.exceptions import (
     IgnoreRequest,
     ResponseDataLossError,
 )
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as twisted_error
 
+from crawler.encoding import choose_encoding
 from crawler.items import DisclosureDocument
+from crawler.middlewares import repair_text_response
+from spiders.jpage import (
+    JpageConfig,
+    JpageError,
+    parse_datastore,
+    parse_jpage_configs,
+    proxy_request_url,
+    record_links,
+    record_ranges,
+)
 from spiders.links import PageLink, extract_links
 from spiders.pages import classify_page
-from spiders.pagination import column_key, find_trs_pager, is_pagination_link, trs_page_urls
+from spiders.pagination import (
+    TrsPager,
+    column_key,
+    document_pager,
+    find_trs_pager,
+    is_document_pager,
+    is_pagination_link,
+    multipage_first_url,
+    multipage_part_urls,
+    trs_page_urls,
+)
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -109,6 +142,19 @@ def _as_list(value: str | list[str] | tuple[str, ...] | None) -> list[str]:
     return [v.strip() for v in value or () if v and v.strip()]
 
 
+def _decoded_text(response: Response) -> str:
+    """The body as text, charset-repaired like page responses (XML answers bypass the
+    repair middleware)."""
+    if isinstance(response, TextResponse):
+        repaired, _ = repair_text_response(response)
+        return repaired.text  # type: ignore[attr-defined]
+    content_type = response.headers.get("Content-Type")
+    encoding = choose_encoding(
+        response.body, content_type.decode("latin-1") if content_type else None
+    )
+    return response.body.decode(encoding, errors="replace")
+
+
 def host_matches(url: str, patterns: list[str]) -> bool:
     """True if the URL's host (and port, if any) matches one of the fnmatch host patterns
     (``*.pingtan.gov.cn``, ``www.example.gov.cn:8080``)."""
@@ -146,11 +192,21 @@ class DisclosureSpider(scrapy.Spider):
         self._column_pages: dict[str, set[str]] = {}
         # Columns whose TRS pager pages were already generated (from whichever page came first).
         self._expanded_columns: set[str] = set()
+        # jpage lists (proxy + form) whose dataproxy requests were already generated.
+        self._expanded_jpages: set[str] = set()
+        # Further pages of multi-page documents already requested as parts of their document:
+        # links to them are not followed, and they are never documents of their own.
+        self._consumed_parts: set[str] = set()
 
     @property
     def max_list_pages(self) -> int:
         """Cap on the pages of one list column (0 = none)."""
         return self.settings.getint("GOVARCHIVE_MAX_LIST_PAGES", 500)
+
+    @property
+    def max_document_parts(self) -> int:
+        """Cap on the further pages fetched for one multi-page document (0 = none)."""
+        return self.settings.getint("GOVARCHIVE_MAX_DOCUMENT_PARTS", 50)
 
     def _inc(self, key: str, count: int = 1) -> None:
         """Increment a stat of this crawl."""
@@ -197,16 +253,26 @@ class DisclosureSpider(scrapy.Spider):
             return
         if not self._response_in_scope(response):
             return
+        doc_pager = document_pager(response.selector, response.url)
+        if doc_pager is not None and doc_pager.current_index > 0:
+            # …_2.html of a multi-page document, reached through a link: part of a document.
+            yield from self._part_reached(response, doc_pager)
+            return
         links = extract_links(response)
         page_type = classify_page(response, links=links, link_text=response.meta.get("link_text"))
         self._inc(f"govarchive/pages/{page_type}")
         logger.debug("Classified %s as %s", response.url, page_type)
         if page_type == "document":
-            yield DisclosureDocument.from_response(
+            item = DisclosureDocument.from_response(
                 response, source_url=response.meta.get("source_url")
             )
+            if doc_pager is not None:
+                yield self._start_multipage(response, doc_pager, item)
+            else:
+                yield item
             return
         yield from self._pager_requests(response)
+        yield from self._jpage_requests(response)
         yield from self._link_requests(response, links)
 
     def _response_in_scope(self, response: Response) -> bool:
@@ -228,8 +294,8 @@ class DisclosureSpider(scrapy.Spider):
     def _pager_requests(self, response: HtmlResponse) -> Iterator[scrapy.Request]:
         """Requests for the pages a TRS pager script links to, once per column."""
         pager = find_trs_pager(response.selector)
-        if pager is None or pager.page_count < 2:
-            return
+        if pager is None or pager.page_count < 2 or is_document_pager(pager, response.url):
+            return  # none, a single page, or the parts of a document (not a column's pages)
         key = column_key(response.urljoin(pager.page_file(0)))
         if key in self._expanded_columns:
             return
@@ -251,9 +317,14 @@ class DisclosureSpider(scrapy.Spider):
             yield self._request(url, response.url, "", pagination=True)
 
     def _link_requests(
-        self, response: HtmlResponse, links: list[PageLink]
+        self, response: Response, links: list[PageLink], source_url: str | None = None
     ) -> Iterator[scrapy.Request]:
-        """Requests for the in-scope page links of a listing or navigation page."""
+        """Requests for the in-scope page links of a listing or navigation page.
+
+        ``source_url`` is the list page the links are on (default: the response's URL; for
+        jpage records, the column page whose dataproxy answered).
+        """
+        source = source_url or response.url
         for link in links:
             if not self.in_scope(link.url):
                 self._inc("govarchive/links/offsite")
@@ -262,10 +333,13 @@ class DisclosureSpider(scrapy.Spider):
                 # Attachments are downloaded by the attachment stage, never parsed as pages.
                 self._inc("govarchive/links/attachment")
                 continue
-            pagination = is_pagination_link(link, response.url)
+            if link.url in self._consumed_parts:
+                self._inc("govarchive/multipage/part_link_skipped")
+                continue
+            pagination = is_pagination_link(link, source)
             if pagination and not self._admit_list_page(link.url):
                 continue
-            yield self._request(link.url, response.url, link.text, pagination=pagination)
+            yield self._request(link.url, source, link.text, pagination=pagination)
 
     def _admit_list_page(self, url: str) -> bool:
         """Count a pager link against its column's cap; False (and counted) once it is full."""
@@ -276,6 +350,203 @@ class DisclosureSpider(scrapy.Spider):
             return True
         self._inc("govarchive/pagination/cut")
         return False
+
+    # --- Hanweb jpage lists ---------------------------------------------------------------
+
+    def _jpage_requests(self, response: HtmlResponse) -> Iterator[scrapy.Request]:
+        """POST dataproxy requests for the records of a jpage list beyond the inline ones."""
+        for config in parse_jpage_configs(response.selector, response.url):
+            if config.inline_source == "array":
+                # Records in a JS array are no links of the page: follow them here.
+                links = record_links(config.inline_records, response.url)
+                yield from self._link_requests(response, links)
+            if config.key in self._expanded_jpages:
+                continue
+            self._expanded_jpages.add(config.key)
+            if not self.in_scope(config.proxy_url):
+                self._inc("govarchive/links/offsite")
+                continue
+            yield from self._jpage_range_requests(response, config)
+
+    def _jpage_range_requests(
+        self, response: HtmlResponse, config: JpageConfig
+    ) -> Iterator[scrapy.Request]:
+        ranges, cut = record_ranges(
+            config.total_record,
+            config.per_page,
+            config.group_size,
+            inline_count=len(config.inline_records),
+            max_pages=self.max_list_pages,
+        )
+        self._inc("govarchive/jpage/columns")
+        logger.info(
+            "jpage list on %s: %d records, %d inline, %d a page; %d dataproxy requests (%s)",
+            response.url,
+            config.total_record,
+            len(config.inline_records),
+            config.per_page,
+            len(ranges),
+            ", ".join(f"{key} from {where}" for key, where in config.sources.items()),
+        )
+        if cut:
+            self._inc("govarchive/pagination/cut", cut)
+            logger.warning(
+                "jpage list on %s has %d pages; requesting only %d (GOVARCHIVE_MAX_LIST_PAGES)",
+                response.url,
+                config.page_count,
+                self.max_list_pages,
+            )
+        for start, end in ranges:
+            self._inc("govarchive/jpage/requests")
+            yield scrapy.FormRequest(
+                proxy_request_url(config.proxy_url, start, end, config.per_page),
+                formdata=config.params,
+                headers={
+                    "X-Requested-With": "XMLHttpRequest",
+                    "Accept": "application/xml, text/xml, */*; q=0.01",
+                },
+                callback=self.parse_jpage,
+                errback=self.on_error,
+                meta={
+                    "source_url": response.url,
+                    "link_text": "",
+                    # A dataproxy group is pages of the column: it keeps the column's depth.
+                    "pagination": True,
+                    "jpage_column": response.url,
+                    "jpage_range": (start, end),
+                },
+            )
+
+    def parse_jpage(self, response: Response) -> Iterator[scrapy.Request]:
+        """Follow the record links of a dataproxy answer, as links of its column page."""
+        column = response.meta.get("jpage_column") or response.url
+        try:
+            store = parse_datastore(_decoded_text(response))
+        except JpageError as exc:
+            self._inc("govarchive/jpage/bad_response")
+            logger.warning("Unreadable jpage answer %s (column %s): %s", response.url, column, exc)
+            return
+        if not store.well_formed:
+            self._inc("govarchive/jpage/bad_response")
+            self._inc("govarchive/jpage/salvaged", len(store.records))
+            logger.warning(
+                "Ill-formed jpage answer %s (column %s); %d records cut out of it: %s",
+                response.url,
+                column,
+                len(store.records),
+                store.problem,
+            )
+        self._inc("govarchive/jpage/records", len(store.records))
+        links = record_links(store.records, column)
+        yield from self._link_requests(response, links, source_url=column)
+
+    # --- TRS multi-page documents ---------------------------------------------------------
+
+    def _start_multipage(
+        self, response: HtmlResponse, pager: TrsPager, item: DisclosureDocument
+    ) -> DisclosureDocument | scrapy.Request:
+        """The first request of a document's part chain (or the item, if it has no parts)."""
+        urls, cut = multipage_part_urls(pager, response.url, self.max_document_parts)
+        urls = [url for url in urls if self.in_scope(url)]
+        if cut:
+            self._inc("govarchive/multipage/parts_cut", cut)
+            logger.warning(
+                "Document %s has %d pages; fetching only %d parts (GOVARCHIVE_MAX_DOCUMENT_PARTS)",
+                response.url,
+                pager.page_count,
+                self.max_document_parts,
+            )
+        if not urls:
+            return item
+        self._consumed_parts.update(urls)
+        logger.debug("Document %s has %d further pages", response.url, len(urls))
+        return self._part_request({"item": item, "pending": urls}, response.url)
+
+    def _part_request(self, chain: dict[str, Any], document_url: str) -> scrapy.Request:
+        """The request for the chain's next part; the chain travels in meta."""
+        url, pending = chain["pending"][0], chain["pending"][1:]
+        chain = {**chain, "pending": pending, "current": url}
+        return scrapy.Request(
+            url,
+            callback=self.parse_part,
+            errback=self.on_part_error,
+            # A part may also be linked from a list and so seen by the dupe filter; the
+            # chain must get it anyway, or the document would never be yielded.
+            dont_filter=True,
+            # Parts first: a document waits in memory until its last part is in.
+            priority=100,
+            meta={
+                "source_url": document_url,
+                "link_text": "",
+                # A part is the same document: it keeps the document's depth.
+                "pagination": True,
+                "multipage": chain,
+            },
+        )
+
+    def parse_part(self, response: Response) -> Iterator[DisclosureDocument | scrapy.Request]:
+        """Add a fetched part to its document; request the next one or yield the document."""
+        chain = response.meta["multipage"]
+        item: DisclosureDocument = chain["item"]
+        if not isinstance(response, HtmlResponse):
+            self._inc("govarchive/multipage/part_failed")
+            logger.warning(
+                "Part %s of %s is no HTML page (%s); keeping %d parts",
+                response.url,
+                item.url,
+                type(response).__name__,
+                len(item.parts),
+            )
+            yield self._finish_multipage(item)
+            return
+        item.parts.append(response.url)
+        item.html_parts.append(response.text)
+        self._inc("govarchive/multipage/parts")
+        if chain["pending"]:
+            yield self._part_request(chain, item.url)
+        else:
+            yield self._finish_multipage(item)
+
+    def on_part_error(self, failure: Failure) -> Iterator[DisclosureDocument]:
+        """A part failed for good: count it, and yield the document with the parts so far."""
+        self.on_error(failure)
+        request = failure.request  # type: ignore[attr-defined]
+        chain = request.meta["multipage"]
+        item: DisclosureDocument = chain["item"]
+        self._inc("govarchive/multipage/part_failed")
+        logger.warning(
+            "Part %s of %s failed (%s); yielding the document with %d of its parts",
+            request.url,
+            item.url,
+            failure_reason(failure),
+            len(item.parts),
+        )
+        yield self._finish_multipage(item)
+
+    def _finish_multipage(self, item: DisclosureDocument) -> DisclosureDocument:
+        self._inc("govarchive/multipage/documents")
+        return item
+
+    def _part_reached(self, response: HtmlResponse, pager: TrsPager) -> Iterator[scrapy.Request]:
+        """A further page of a multi-page document fetched through a link: never a document
+        of its own. Its first page is requested (the dupe filter drops it if already seen),
+        so the document is archived even when only this part was linked."""
+        self._inc("govarchive/multipage/part_reached")
+        first = multipage_first_url(pager, response.url)
+        logger.info(
+            "%s is page %d of %s: not a document of its own",
+            response.url,
+            pager.current_index + 1,
+            first,
+        )
+        if response.url in self._consumed_parts or not self.in_scope(first):
+            return
+        yield self._request(
+            first,
+            response.meta.get("source_url"),
+            response.meta.get("link_text", ""),
+            pagination=True,
+        )
 
     def on_error(self, failure: Failure) -> None:
         """Log and count a failed request; the crawl goes on."""

@@ -4,8 +4,14 @@ TRS (拓尔思) column pages often carry no static link to their later pages: an
 ``createPageHTML(pageCount, currentIndex, "index", "html")`` call writes the pager at run time.
 The pages it links to follow one naming rule (``index.html`` is page 0, ``index_1.html`` …
 ``index_{pageCount-1}.html``, beside the current page), so they can be generated without
-running the script. Plain HTML pagers (下一页 / 尾页 / numbered links) are ordinary links; this
-module only recognises them, so the spider can keep them from consuming the depth limit.
+running the script. Plain HTML pagers (下一页 / 尾页 / numbered links, ``?page=N``,
+``pageNo=``, ``pageIndex=``, ``currentPage=``, ``curPage=`` …) are ordinary links; this module
+only recognises them, so the spider can keep them from consuming the depth limit.
+
+The same pager call splits long TRS *documents*: ``createPageHTML(3, 0, "t20151009_67430",
+"html")`` on ``t20151009_67430.html`` announces the parts ``t20151009_67430_1.html`` and
+``t20151009_67430_2.html``. A pager named after the page's own file (not a list name such as
+``index``) is a document pager: it makes the page one document in several parts, not a list.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from spiders.jpage import has_jpage_pager
 
 if TYPE_CHECKING:
     from parsel import Selector
@@ -33,12 +41,14 @@ _FIRST = frozenset({"首页", "第一页", "首頁", "第一頁", "first", "firs
 _ARROWS = frozenset({">", ">>", "<", "<<", "›", "»", "‹", "«", "→", "←"})
 _PAGER_WORD_JUNK = re.compile(r"[\s\[\]【】()（）<>《》«»‹›→←.。:：\-]+")
 _PAGE_NUMBER_TEXT = re.compile(r"^\[?\s*(\d{1,4})\s*\]?$")
+# "第3页", "3页", "[第 3 页]": a numbered pager control in words.
+_PAGE_ORDINAL_TEXT = re.compile(r"^\[?\s*第?\s*(\d{1,4})\s*[页頁]\s*\]?$")
 # Query parameters that carry a page number.
 PAGE_PARAMS = frozenset(
     {
         "page", "pageno", "page_no", "pagenum", "pagenumber", "pageindex", "page_index",
-        "curpage", "currentpage", "cur_page", "pn", "p", "pg", "pager.offset", "start",
-        "offset",
+        "curpage", "currentpage", "cur_page", "current_page", "currpage", "nowpage",
+        "page_num", "cpage", "pn", "p", "pg", "pager.offset", "start", "offset",
     }
 )  # fmt: skip
 # A list file name carrying a page number: index_3.html, list_12.shtml, 123_4.htm. The stem
@@ -50,6 +60,8 @@ _PAGED_NAME = re.compile(
 )
 _PAGED_PATH = re.compile(r"/page/\d{1,5}/?$")
 _INDEX_NAME = re.compile(r"^(?:index|default)\.(?:s?html?|jsp|aspx?|php)$", re.IGNORECASE)
+# File stems of list pages: a pager named after one pages a column, never a document.
+_LIST_STEM = re.compile(r"^(?:index|default|more|page|[\w-]*list|\d+)$", re.IGNORECASE)
 
 _CREATE_PAGE_CALL = re.compile(r"(?<![\w.])createPageHTML\s*\(([^()]*)\)")
 _FUNCTION_DEF = re.compile(r"function\s+$")
@@ -142,6 +154,48 @@ def find_trs_pager(selector: Selector) -> TrsPager | None:
     return None
 
 
+def _file_stem(url: str) -> str:
+    """The last path segment of a URL without its extension (``t20151009_67430``)."""
+    name = urlsplit(url).path.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def is_document_pager(pager: TrsPager, url: str) -> bool:
+    """True if the pager splits the page at ``url`` into parts: two or more pages, named after
+    the page's own file (``t20151009_67430`` on ``t20151009_67430.html``, or on
+    ``t20151009_67430_2.html`` when it says it is page 2) and not after a list file."""
+    if pager.page_count < 2 or _LIST_STEM.match(pager.page_name):
+        return False
+    expected = (
+        pager.page_name if pager.current_index == 0 else f"{pager.page_name}_{pager.current_index}"
+    )
+    return _file_stem(url) == expected
+
+
+def document_pager(selector: Selector, url: str) -> TrsPager | None:
+    """The pager of a multi-page document at ``url``; None for single pages and list pagers."""
+    pager = find_trs_pager(selector)
+    if pager is None or not is_document_pager(pager, url):
+        return None
+    return pager
+
+
+def multipage_first_url(pager: TrsPager, url: str) -> str:
+    """URL of the first page of the document a part at ``url`` belongs to."""
+    return urljoin(urljoin(url, "./"), pager.page_file(0))
+
+
+def multipage_part_urls(pager: TrsPager, url: str, max_parts: int = 0) -> tuple[list[str], int]:
+    """URLs of a multi-page document's further pages (``…_1.html`` …) in order, and how many
+    were cut by ``max_parts`` (0 = no cap)."""
+    directory = urljoin(url, "./")
+    count = pager.page_count - 1
+    cut = 0
+    if max_parts and count > max_parts:
+        count, cut = max_parts, count - max_parts
+    return [urljoin(directory, pager.page_file(index)) for index in range(1, count + 1)], cut
+
+
 def trs_page_urls(pager: TrsPager, list_url: str, max_pages: int = 0) -> tuple[list[str], int]:
     """URLs of every page of the pager's column except the current one, and how many were cut.
 
@@ -190,12 +244,13 @@ def column_key(url: str) -> str:
         name = paged.group("stem") + paged.group("ext")
     if _INDEX_NAME.match(name):
         name = ""  # /col/ and /col/index.html are one column
+    # Sorted: ?t=1&channelId=7 and ?channelId=7&t=1 are one column.
     query = urlencode(
-        [
+        sorted(
             (key, value)
             for key, value in parse_qsl(parts.query, keep_blank_values=True)
             if key.lower() not in PAGE_PARAMS
-        ]
+        )
     )
     return urlunsplit((parts.scheme, parts.netloc.lower(), f"{directory}/{name}", query, ""))
 
@@ -209,6 +264,15 @@ def is_pagination_link(link: PageLink, current_url: str) -> bool:
     """
     if link.kind != "page":
         return False
+    same_column = column_key(link.url) == column_key(current_url)
+    if (
+        same_column
+        and _page_params(link.url)
+        and _page_params(link.url) != _page_params(current_url)
+    ):
+        # The same list with another page number (?page=3, pageNo=, pageIndex=, curPage=):
+        # pagination whatever the anchor says (第3页, 更多, an icon).
+        return True
     raw = link.text.strip()
     word = _pager_word(raw)
     is_control = (
@@ -216,10 +280,20 @@ def is_pagination_link(link: PageLink, current_url: str) -> bool:
         or word in _FIRST
         or (not word and raw.replace(" ", "") in _ARROWS)
         or bool(_PAGE_NUMBER_TEXT.match(raw))
+        or bool(_PAGE_ORDINAL_TEXT.match(raw))
     )
     if not is_control:
         return False
-    return column_key(link.url) == column_key(current_url) or is_page_like_url(link.url)
+    return same_column or is_page_like_url(link.url)
+
+
+def _page_params(url: str) -> dict[str, str]:
+    """The page-number query parameters of a URL (lower-case names)."""
+    return {
+        key.lower(): value
+        for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=True)
+        if key.lower() in PAGE_PARAMS and value.isdigit()
+    }
 
 
 # Text of elements whose class or id names a pager (page, pagination, pager, fenye 分页).
@@ -236,7 +310,9 @@ _PAGE_TOTAL_TEXT = re.compile(
 def has_pagination(selector: Selector, links: list[PageLink], url: str) -> bool:
     """True if the page shows pagination controls (a TRS pager of 2+ pages, 下一页, 共N页 …)."""
     pager = find_trs_pager(selector)
-    if pager is not None and pager.page_count > 1:
+    if pager is not None and pager.page_count > 1 and not is_document_pager(pager, url):
+        return True
+    if has_jpage_pager(selector, url):
         return True
     numbered = 0
     for link in links:

@@ -7,10 +7,11 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
@@ -117,6 +118,20 @@ def _site(port: int, offsite_port: int) -> tuple[dict[str, str], dict[str, str]]
     return site, documents
 
 
+@dataclass(frozen=True)
+class PostRequest:
+    """A POST the loopback server received: path, query and form fields, headers."""
+
+    path: str
+    query: dict[str, str]
+    form: dict[str, str]
+    headers: dict[str, str]
+
+
+# (request) -> (status, content type, body) for POSTs; None answers 404.
+PostHandler = Callable[[PostRequest], tuple[int, str, str] | None]
+
+
 @dataclass
 class LoopbackSite:
     """A running loopback server: its pages and what was asked of it."""
@@ -125,6 +140,10 @@ class LoopbackSite:
     documents: dict[str, str] = field(default_factory=dict)  # document path -> list page path
     requests: list[tuple[str, str]] = field(default_factory=list)  # (Host header, path)
     port: int = 0
+    post_handler: PostHandler | None = None
+    posts: list[PostRequest] = field(default_factory=list)
+    # Paths answered with this status instead of their page (e.g. 404 for a lost part).
+    statuses: dict[str, int] = field(default_factory=dict)
 
     @property
     def base(self) -> str:
@@ -133,11 +152,30 @@ class LoopbackSite:
 
 def _serve(site: LoopbackSite) -> tuple[ThreadingHTTPServer, threading.Thread]:
     class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            site.requests.append((self.headers.get("Host", ""), self.path))
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length).decode("utf-8")
+            parts = urlsplit(self.path)
+            post = PostRequest(
+                path=parts.path,
+                query=dict(parse_qsl(parts.query, keep_blank_values=True)),
+                form=dict(parse_qsl(body, keep_blank_values=True)),
+                headers={key.lower(): value for key, value in self.headers.items()},
+            )
+            site.posts.append(post)
+            answer = site.post_handler(post) if site.post_handler else None
+            status, kind, text = answer or (404, "text/html; charset=utf-8", "404")
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.end_headers()
+            self.wfile.write(text.encode("utf-8"))
+
         def do_GET(self) -> None:
             site.requests.append((self.headers.get("Host", ""), self.path))
             body = site.pages.get(self.path)
-            if body is None:
-                self.send_response(404)
+            if body is None or self.path in site.statuses:
+                self.send_response(site.statuses.get(self.path, 404))
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.end_headers()
                 self.wfile.write("<html><body>404 页面不存在</body></html>".encode())
@@ -158,6 +196,13 @@ def _serve(site: LoopbackSite) -> tuple[ThreadingHTTPServer, threading.Thread]:
     return server, thread
 
 
+def stop_servers(servers: list[tuple[ThreadingHTTPServer, threading.Thread]]) -> None:
+    for server, thread in servers:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
 @pytest.fixture(scope="module")
 def sites() -> Iterator[tuple[LoopbackSite, LoopbackSite]]:
     """The directory site and an off-site host beside it."""
@@ -166,10 +211,7 @@ def sites() -> Iterator[tuple[LoopbackSite, LoopbackSite]]:
     offsite.pages = {"/elsewhere.html": "<html><body>elsewhere</body></html>"}
     main.pages, main.documents = _site(main.port, offsite.port)
     yield main, offsite
-    for server, thread in servers:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    stop_servers(servers)
 
 
 def _stats(log: str) -> dict[str, int]:
@@ -178,23 +220,22 @@ def _stats(log: str) -> dict[str, int]:
     return {key: int(value) for key, value in re.findall(r"'([\w/.-]+)': (\d+)[,}]", dump)}
 
 
-@pytest.fixture(scope="module")
-def crawl(
-    sites: tuple[LoopbackSite, LoopbackSite], tmp_path_factory: pytest.TempPathFactory
-) -> tuple[list[dict], dict[str, int]]:
-    """Run the spider over the loopback directory once; its items and its final stats."""
-    main, _ = sites
-    out = tmp_path_factory.mktemp("crawl") / "out.jsonl"
+def run_crawl(
+    start_url: str, out_dir: Path, *settings: str, depth_limit: int = 2
+) -> tuple[list[dict], dict[str, int], str]:
+    """`scrapy crawl disclosure` from one start URL in a subprocess, without pipelines: its
+    items (internal fields included), its final stats and its log."""
+    out = out_dir / "out.jsonl"
     command = [
         sys.executable, "-m", "scrapy", "crawl", "disclosure",
-        "-a", f"start_urls={main.base}/",
+        "-a", f"start_urls={start_url}",
         "-s", "ITEM_PIPELINES={}",
         "-s", "AUTOTHROTTLE_START_DELAY=0.01",
         "-s", "DOWNLOAD_DELAY=0",
-        # Column pages sit at depth 1 and documents at 2: pagination must not add levels.
-        "-s", "DEPTH_LIMIT=2",
+        "-s", f"DEPTH_LIMIT={depth_limit}",
         "-s", "TELNETCONSOLE_ENABLED=False",
         "-s", "LOG_LEVEL=INFO",
+        *[arg for setting in settings for arg in ("-s", setting)],
         "-O", str(out),
     ]  # fmt: skip
     result = subprocess.run(
@@ -202,7 +243,18 @@ def crawl(
     )
     assert result.returncode == 0, result.stderr[-4000:]
     items = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line]
-    return items, _stats(result.stderr)
+    return items, _stats(result.stderr), result.stderr
+
+
+@pytest.fixture(scope="module")
+def crawl(
+    sites: tuple[LoopbackSite, LoopbackSite], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[list[dict], dict[str, int]]:
+    """Run the spider over the loopback directory once; its items and its final stats."""
+    main, _ = sites
+    # Column pages sit at depth 1 and documents at 2: pagination must not add levels.
+    items, stats, _ = run_crawl(f"{main.base}/", tmp_path_factory.mktemp("crawl"))
+    return items, stats
 
 
 def test_every_document_yielded_once_with_its_list_page(sites, crawl) -> None:

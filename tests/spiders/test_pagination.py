@@ -213,3 +213,118 @@ def test_corpus_handan_list_pager() -> None:
     ]
     assert set(rendered) <= set(urls)
     assert f"{base}index_55.html" in rendered
+
+
+# --- query-string pagination (?page=N, pageNo=, pageIndex=, currentPage=, curPage=) ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "url", "current", "expected"),
+    [
+        ("2", "http://x.gov.cn/list.jsp?pageNo=2&cid=5", "http://x.gov.cn/list.jsp?cid=5", True),
+        (
+            "下一页",
+            "http://x.gov.cn/l.aspx?pageIndex=3",
+            "http://x.gov.cn/l.aspx?pageIndex=2",
+            True,
+        ),
+        (
+            "上一页",
+            "http://x.gov.cn/l.aspx?pageIndex=1",
+            "http://x.gov.cn/l.aspx?pageIndex=2",
+            True,
+        ),
+        ("尾页", "http://x.gov.cn/l.php?page=12", "http://x.gov.cn/l.php", True),
+        ("首页", "http://x.gov.cn/l.php?page=1", "http://x.gov.cn/l.php?page=5", True),
+        # The same column whatever the order of its other parameters.
+        (
+            "第3页",
+            "http://x.gov.cn/l.do?currentPage=3&channelId=7&t=1",
+            "http://x.gov.cn/l.do?t=1&channelId=7&currentPage=2",
+            True,
+        ),
+        # Another page number of this very list: pagination whatever the anchor says.
+        ("更多>>", "http://x.gov.cn/l.do?curPage=2&id=1", "http://x.gov.cn/l.do?id=1", True),
+        ("", "http://x.gov.cn/l.do?CurPage=4&id=1", "http://x.gov.cn/l.do?CurPage=3&id=1", True),
+        ("3", "http://x.gov.cn/gk/list?pageNum=3&type=2", "http://x.gov.cn/gk/list?type=2", True),
+        # Another column's list, a detail page, a non-numeric "page".
+        (
+            "某某通知",
+            "http://x.gov.cn/list.jsp?pageNo=2&cid=9",
+            "http://x.gov.cn/list.jsp?cid=5",
+            False,
+        ),
+        (
+            "关于某某的通知",
+            "http://x.gov.cn/show.jsp?id=5",
+            "http://x.gov.cn/list.jsp?page=2",
+            False,
+        ),
+        ("更多", "http://x.gov.cn/l.do?curPage=all&id=1", "http://x.gov.cn/l.do?id=1", False),
+    ],
+)
+def test_query_string_pagination_links(text: str, url: str, current: str, expected: bool) -> None:
+    assert is_pagination_link(PageLink(url=url, text=text), current) is expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://x.gov.cn/list.jsp?pageNo=7",
+        "http://x.gov.cn/list.jsp?pageIndex=7",
+        "http://x.gov.cn/list.jsp?currentPage=7",
+        "http://x.gov.cn/list.jsp?curPage=7",
+        "http://x.gov.cn/list.jsp?page=7",
+    ],
+)
+def test_query_page_params_share_the_column_key(url: str) -> None:
+    assert is_page_like_url(url)
+    assert column_key(url) == "http://x.gov.cn/list.jsp"
+
+
+def _query_list(current: int) -> bytes:
+    rows = "".join(
+        f'<li><a href="detail.jsp?id={current}{i}">关于某某事项的第{current}{i}号通知</a>'
+        f"<span>2024-01-0{i + 1}</span></li>"
+        for i in range(3)
+    )
+    pager = " ".join(
+        f'<a href="list.jsp?channelId=12&pageNo={n}">{n}</a>' for n in range(1, 8) if n != current
+    )
+    return (
+        '<html><head><meta name="ColumnName" content="通知公告"></head><body>'
+        f'<ul>{rows}</ul><div class="page">{pager} '
+        f'<a href="list.jsp?channelId=12&pageNo={current + 1}">下一页</a> '
+        '<a href="list.jsp?channelId=12&pageNo=7">尾页</a></div></body></html>'
+    ).encode()
+
+
+def test_query_pagination_keeps_depth_and_is_capped_per_column() -> None:
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spidermiddlewares import PaginationDepthMiddleware
+    from spiders.disclosure import DisclosureSpider
+
+    crawler = get_crawler(
+        DisclosureSpider, settings_dict={"GOVARCHIVE_MAX_LIST_PAGES": 4, "DEPTH_LIMIT": 2}
+    )
+    crawler.stats.open_spider()
+    spider = DisclosureSpider.from_crawler(crawler, start_urls="http://x.gov.cn/")
+    response = response_from_bytes(
+        _query_list(1), url="http://x.gov.cn/gk/list.jsp?channelId=12&pageNo=1"
+    )
+    response.meta["depth"] = 2
+    requests = list(spider.parse_page(response))
+    pages = [r for r in requests if r.meta["pagination"]]
+    details = [r for r in requests if not r.meta["pagination"]]
+    # Four pager pages requested for the column (the cap), pages 6 and 7 cut.
+    assert [r.url for r in pages] == [
+        f"http://x.gov.cn/gk/list.jsp?channelId=12&pageNo={n}" for n in (2, 3, 4, 5)
+    ]
+    assert crawler.stats.get_value("govarchive/pagination/cut") == 2
+    assert len(details) == 3
+    middleware = PaginationDepthMiddleware.from_crawler(crawler)
+    kept = [middleware.get_processed_request(r, response) for r in pages]
+    assert all(r is not None and r.meta["depth"] == 2 for r in kept)
+    # A detail link goes one level deeper, beyond DEPTH_LIMIT=2: dropped.
+    assert middleware.get_processed_request(details[0], response) is None
