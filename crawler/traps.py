@@ -554,8 +554,10 @@ class TrapDetector:
         reason = growing_url_reason(clean, self.max_url_length, self.max_query_params)
         if reason:
             return Verdict(clean, "growing_url", reason, rewritten)
-        if pagination or not shaped:
+        if not shaped:
             return Verdict(clean, rewritten=rewritten)
+        if pagination:
+            return self._inspect_pagination(clean, rewritten)
         document = is_document_url(clean)
         if not document:
             date = date_outside_window(clean, self.calendar_min_year, self.today)
@@ -570,6 +572,24 @@ class TrapDetector:
         if trap == "template_cap":
             detail = f"more than {self.shapes.template_limit} URLs of one shape"
             return Verdict(clean, trap, detail, rewritten)
+        return Verdict(clean, rewritten=rewritten)
+
+    def _inspect_pagination(self, clean: str, rewritten: bool) -> Verdict:
+        """Pagination is capped per column by the spider, but a calendar can dress its months
+        up as columns (``?date=2024-05&page=2``): the calendar rule applies to the column,
+        i.e. the URL without its page number."""
+        from spiders.pagination import column_key  # the spider's own notion of a column
+
+        column = column_key(clean)
+        if is_document_url(column):
+            return Verdict(clean, rewritten=rewritten)
+        date = date_outside_window(column, self.calendar_min_year, self.today)
+        if date is not None:
+            shown = "-".join(str(part) for part in date if part is not None)
+            return Verdict(clean, "calendar", f"date {shown} outside the window", rewritten)
+        if self.shapes.check(column, calendar=True, template_cap=False) == "calendar":
+            detail = f"more than {self.shapes.calendar_limit} dated columns of one calendar"
+            return Verdict(clean, "calendar", detail, rewritten)
         return Verdict(clean, rewritten=rewritten)
 
 

@@ -59,6 +59,7 @@ from spiders.jpage import (
     record_ranges,
 )
 from spiders.links import PageLink, extract_links
+from spiders.listing import document_links, trs_api_pagination
 from spiders.pages import classify_page
 from spiders.pagination import (
     TrsPager,
@@ -79,6 +80,9 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
 logger = logging.getLogger(__name__)
+
+# Scheduler priority of a list's document rows over menus and navigation.
+LIST_ITEM_PRIORITY = 10
 
 _TIMEOUTS = (
     DownloadTimeoutError,
@@ -226,13 +230,23 @@ class DisclosureSpider(scrapy.Spider):
         link_text: str,
         *,
         pagination: bool = False,
+        list_item: bool = False,
     ) -> scrapy.Request:
-        """A page request: every one goes to parse_page and has the failure errback."""
+        """A page request: every one goes to parse_page and has the failure errback.
+
+        Rows of a list (``list_item``) go first: a page budget spent on documents archives
+        more than one spent on menus."""
         return scrapy.Request(
             url,
             callback=self.parse_page,
             errback=self.on_error,
-            meta={"source_url": source_url, "link_text": link_text, "pagination": pagination},
+            priority=LIST_ITEM_PRIORITY if list_item else 0,
+            meta={
+                "source_url": source_url,
+                "link_text": link_text,
+                "pagination": pagination,
+                "list_item": list_item,
+            },
         )
 
     def in_scope(self, url: str) -> bool:
@@ -271,9 +285,29 @@ class DisclosureSpider(scrapy.Spider):
             else:
                 yield item
             return
+        rows = self._list_rows(response) if page_type == "listing" else set()
         yield from self._pager_requests(response)
         yield from self._jpage_requests(response)
-        yield from self._link_requests(response, links)
+        yield from self._link_requests(response, links, list_items=rows)
+
+    def _list_rows(self, response: HtmlResponse) -> set[str]:
+        """The document links of a list page (spiders.listing), counted; an empty list and a
+        list whose later pages only a JavaScript API serves are reported."""
+        rows = set(document_links(response))
+        self._inc("govarchive/list/items", len(rows))
+        if not rows:
+            self._inc("govarchive/list/empty")
+            logger.warning("List page shows no document rows (layout changed?): %s", response.url)
+        js_only = trs_api_pagination(response)
+        if js_only is not None:
+            self._inc("govarchive/pagination/js_only")
+            logger.warning(
+                "Only page 1 of %s is static HTML: %s more records come from a JavaScript API "
+                "the crawler does not run (TRS 动静结合)",
+                response.url,
+                max(0, (js_only.record_count or 0) - len(rows)) or "its",
+            )
+        return rows
 
     def _response_in_scope(self, response: Response) -> bool:
         """False (and counted) when a redirect took a request off-site.
@@ -317,7 +351,11 @@ class DisclosureSpider(scrapy.Spider):
             yield self._request(url, response.url, "", pagination=True)
 
     def _link_requests(
-        self, response: Response, links: list[PageLink], source_url: str | None = None
+        self,
+        response: Response,
+        links: list[PageLink],
+        source_url: str | None = None,
+        list_items: set[str] | frozenset[str] = frozenset(),
     ) -> Iterator[scrapy.Request]:
         """Requests for the in-scope page links of a listing or navigation page.
 
@@ -339,7 +377,13 @@ class DisclosureSpider(scrapy.Spider):
             pagination = is_pagination_link(link, source)
             if pagination and not self._admit_list_page(link.url):
                 continue
-            yield self._request(link.url, source, link.text, pagination=pagination)
+            yield self._request(
+                link.url,
+                source,
+                link.text,
+                pagination=pagination,
+                list_item=link.url in list_items,
+            )
 
     def _admit_list_page(self, url: str) -> bool:
         """Count a pager link against its column's cap; False (and counted) once it is full."""

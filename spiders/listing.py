@@ -269,6 +269,21 @@ def _js_int(body: str, name: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def trs_api_pagination(response: TextResponse) -> Pagination | None:
+    """A TRS 动静结合 list (``require(["list2.trsapi"…]) listModel({…})``): only its first page
+    is static HTML, the others come from a search API called by JavaScript."""
+    scripts = " ".join(response.xpath("//script[not(@src)]/text()").getall())
+    if "trsapi" not in scripts:
+        return None
+    api = _TRS_API.search(scripts)
+    if api is None:
+        return None
+    body = api.group("body")
+    records, per_page = _js_int(body, "recordCount"), _js_int(body, "prepage")
+    count = -(-records // per_page) if records and per_page else None
+    return Pagination("trs_api", page_count=count, record_count=records, per_page=per_page)
+
+
 def describe_pagination(response: TextResponse) -> Pagination:
     """The pagination a list page declares (see :class:`Pagination`)."""
     from spiders.links import extract_links
@@ -278,13 +293,20 @@ def describe_pagination(response: TextResponse) -> Pagination:
     if pager is not None and pager.page_count >= 2:
         urls, _ = trs_page_urls(pager, response.url)
         return Pagination("trs_createpagehtml", urls, page_count=pager.page_count)
-    scripts = " ".join(response.xpath("//script[not(@src)]/text()").getall())
-    api = _TRS_API.search(scripts)
-    if api and "trsapi" in scripts:
-        body = api.group("body")
-        records, per_page = _js_int(body, "recordCount"), _js_int(body, "prepage")
-        count = -(-records // per_page) if records and per_page else None
-        return Pagination("trs_api", page_count=count, record_count=records, per_page=per_page)
+    from spiders.jpage import parse_jpage_configs
+
+    for config in parse_jpage_configs(response.selector, response.url):
+        if config.page_count >= 2:
+            return Pagination(
+                "hanweb_jpage",
+                [config.proxy_url],
+                page_count=config.page_count,
+                record_count=config.total_record,
+                per_page=config.per_page,
+            )
+    js_only = trs_api_pagination(response)
+    if js_only is not None:
+        return js_only
     pager_links = [
         link for link in extract_links(response) if is_pagination_link(link, response.url)
     ]

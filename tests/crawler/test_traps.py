@@ -305,10 +305,13 @@ def test_dates_outside_the_window_are_cut_at_once() -> None:
     assert detector.inspect(f"{SITE}/cal/?y=2999&m=1").trap == "calendar"
 
 
-def test_pagination_is_not_a_calendar() -> None:
+def test_pages_of_one_column_are_not_a_calendar_but_dated_columns_are() -> None:
     detector = _detector()
-    urls = _months(2010, 30)
-    assert _kept(detector, urls, pagination=True) == urls
+    pages = [f"{SITE}/list.jsp?channelId=7&page={n}" for n in range(1, 40)]
+    assert _kept(detector, pages, pagination=True) == pages
+    # A calendar whose months are dressed up as paginated columns is still a calendar.
+    months = _months(2010, 30)
+    assert len(_kept(detector, months, pagination=True)) == 12
     # … but still no search and no growing URL.
     assert detector.inspect(f"{SITE}/search.jsp?q=a", pagination=True).trap == "search"
     assert detector.inspect(f"{SITE}/a/a/a/", pagination=True).trap == "growing_url"
@@ -452,8 +455,8 @@ def test_middleware_drops_and_rewrites_and_counts() -> None:
 
 def test_middleware_pagination_meta() -> None:
     mw = _middleware()
-    response = _response(f"{SITE}/cal/?y=2020&m=1")
-    pages = [_request(url, pagination=True) for url in _months(2020, 10)]
+    response = _response(f"{SITE}/list.jsp?page=1")
+    pages = [_request(f"{SITE}/list.jsp?page={n}", pagination=True) for n in range(2, 12)]
     assert list(mw.process_spider_output(response, pages)) == pages
     search = _request(f"{SITE}/search?q=1", pagination=True)
     assert list(mw.process_spider_output(response, [search])) == []
@@ -530,3 +533,30 @@ def test_project_settings_put_traps_before_depth() -> None:
     assert enabled[TrapMiddleware] > enabled[PaginationDepthMiddleware]
     assert settings.getbool("GOVARCHIVE_TRAPS_ENABLED")
     assert settings.getint("GOVARCHIVE_TRAP_CALENDAR_LIMIT") > 0
+
+
+def test_calendar_dressed_as_pagination_is_bounded_by_column() -> None:
+    detector = TrapDetector(calendar_limit=3, today=dt.date(2024, 12, 31))
+    verdicts = [
+        detector.inspect(
+            f"http://x.gov.cn/hd/list.jsp?date=2024-{m:02d}&page={p}", pagination=True
+        ).trap
+        for m in range(1, 7)
+        for p in (1, 2)
+    ]
+    # Pages of one month are one column; the fourth month is one column too many.
+    assert verdicts[:6] == [None] * 6
+    assert set(verdicts[6:]) == {"calendar"}
+
+
+def test_plain_list_pagination_is_never_a_calendar() -> None:
+    detector = TrapDetector(calendar_limit=3)
+    kinds = {
+        detector.inspect(f"http://x.gov.cn/col/index_{n}.html", pagination=True).trap
+        for n in range(1, 60)
+    }
+    kinds |= {
+        detector.inspect(f"http://x.gov.cn/list.jsp?channelId=7&page={n}", pagination=True).trap
+        for n in range(60)
+    }
+    assert kinds == {None}

@@ -66,3 +66,13 @@ def test_pagination_matches_the_gold_description(page: CorpusPage) -> None:
         assert pagination.kind == "none", pagination
     else:
         assert expected(pagination), pagination
+
+
+def test_jpage_column_is_described_as_such() -> None:
+    from tests.helpers import fixture_response
+
+    pagination = describe_pagination(fixture_response("spiders/hanweb_jpage_param_var.html"))
+    assert pagination.kind == "hanweb_jpage"
+    assert pagination.page_count
+    assert pagination.page_count >= 2
+    assert pagination.page_urls[0].endswith("dataproxy.jsp")
