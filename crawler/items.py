@@ -18,6 +18,87 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+_COUNT: dict[str, Any] = {"type": ["integer", "number", "null"]}
+_COLUMNS = (
+    "natural_person",
+    "commercial",
+    "research",
+    "social_org",
+    "legal_service",
+    "other_org",
+    "total",
+)
+_REQUEST_ROW: dict[str, Any] = {
+    "type": "object",
+    "properties": dict.fromkeys(_COLUMNS, _COUNT),
+    "additionalProperties": _COUNT,
+}
+_REVIEW_BLOCK: dict[str, Any] = {
+    "type": "object",
+    "properties": dict.fromkeys(("upheld", "corrected", "other", "pending", "total"), _COUNT),
+}
+# The shape of ``report`` (extraction.reports.report.parse_report); keys of tables 2–4 are
+# documented there and in extraction/reports/canonical.py.
+REPORT_SCHEMA: dict[str, Any] = {
+    "required": ["template", "sections", "figures", "checks", "notes"],
+    "properties": {
+        "template": {"enum": ["pre2019", "2019", "2021", None]},
+        "sections": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["number", "title", "text"],
+                "properties": {
+                    "number": {"type": "integer", "minimum": 1},
+                    "title": {"type": "string"},
+                    "text": {"type": "string"},
+                },
+            },
+        },
+        "proactive": {"type": ["object", "null"]},
+        "requests": {
+            "type": ["object", "null"],
+            "properties": {
+                **dict.fromkeys(("new_received", "carried_over", "granted", "partially_granted", "total_processed", "carried_forward", "other_processing"), _REQUEST_ROW),
+                **{group: {"type": "object", "additionalProperties": _REQUEST_ROW}
+                   for group in ("denied", "unable", "not_processed", "other")},
+            },
+        },
+        "reviews": {
+            "type": ["object", "null"],
+            "properties": dict.fromkeys(("reconsideration", "litigation_direct", "litigation_after_reconsideration"), _REVIEW_BLOCK),
+        },
+        "legacy_stats": {"type": ["object", "null"]},
+        "tables_source": {"enum": ["html", "text", None]},
+        "figures": {
+            "type": "object",
+            "required": ["requests_new", "reconsiderations", "lawsuits", "proactive_new"],
+            "properties": {
+                k: {"type": ["integer", "null"], "minimum": 0}
+                for k in ("requests_new", "reconsiderations", "lawsuits", "proactive_new")
+            },
+        },
+        "checks": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["rule", "ok", "detail"],
+                "properties": {
+                    "rule": {"type": "string"},
+                    "ok": {"type": ["boolean", "null"]},
+                    "detail": {"type": "string"},
+                },
+            },
+        },
+        "agency": {"type": ["string", "null"]},
+        "region": {
+            "type": ["object", "null"],
+            "properties": {k: {"type": ["string", "null"]} for k in ("province", "city", "county", "code")},
+        },
+        "notes": {"type": "array", "items": {"type": "string"}},
+    },
+}  # fmt: skip
 _SHA256 = r"^[0-9a-f]{64}$"
 
 
@@ -103,6 +184,14 @@ class DisclosureDocument:
                 "required": ["url", "name"],
                 "properties": {"url": {"type": "string"}, "name": {"type": "string"}},
             },
+        ),
+    )
+    report: dict[str, Any] | None = field(
+        default=None,
+        metadata=_schema(
+            description="Annual reports only: the report as data (template, sections, tables "
+            "2–4 in canonical keys, figures, arithmetic checks, agency, region, notes).",
+            **REPORT_SCHEMA,
         ),
     )
     replacement_chars: int = field(

@@ -2,33 +2,43 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
 from extraction.annual import is_annual_report, report_year
+from extraction.reports.report import empty_report, parse_report
 
 if TYPE_CHECKING:
     from typing import Self
 
     from scrapy.crawler import Crawler
 
+logger = logging.getLogger(__name__)
+
 
 class AnnualReportPipeline:
-    """Sets ``is_annual_report`` and ``report_year`` (runs after normalisation: Simplified titles).
+    """Sets ``is_annual_report`` and ``report_year``, and for reports the ``report`` object
+    (extraction.reports.report). Runs after normalisation: Simplified titles and text.
 
-    Setting: ``GOVARCHIVE_ANNUAL_ENABLED`` (True). Stats: ``govarchive/annual/reports``.
+    A report whose parsing fails is archived anyway, with the failure in ``report.notes``.
+    Settings: ``GOVARCHIVE_ANNUAL_ENABLED`` (True), ``GOVARCHIVE_REPORT_PARSING_ENABLED``
+    (True). Stats: ``govarchive/annual/reports``, ``govarchive/annual/checks_failed``,
+    ``govarchive/annual/parse_failed``.
     """
 
-    def __init__(self, crawler: Crawler | None = None) -> None:
+    def __init__(self, crawler: Crawler | None = None, parse_reports: bool = True) -> None:
         self.stats = crawler.stats if crawler is not None else None
+        self.parse_reports = parse_reports
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("GOVARCHIVE_ANNUAL_ENABLED", True):
+        settings = crawler.settings
+        if not settings.getbool("GOVARCHIVE_ANNUAL_ENABLED", True):
             raise NotConfigured
-        return cls(crawler)
+        return cls(crawler, settings.getbool("GOVARCHIVE_REPORT_PARSING_ENABLED", True))
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
@@ -36,6 +46,31 @@ class AnnualReportPipeline:
         annual = is_annual_report(title, text)
         adapter["is_annual_report"] = annual
         adapter["report_year"] = report_year(title, text) if annual else None
-        if annual and self.stats is not None:
-            self.stats.inc_value("govarchive/annual/reports")
+        if not annual:
+            return item
+        self._count("govarchive/annual/reports")
+        if self.parse_reports:
+            adapter["report"] = self._report(adapter)
         return item
+
+    def _report(self, adapter: ItemAdapter) -> dict[str, Any]:
+        try:
+            report = parse_report(
+                text=adapter.get("text") or "",
+                html=adapter.get("html") or None,
+                title=adapter.get("title"),
+                publisher=adapter.get("publisher"),
+                site_name=adapter.get("site_name"),
+                report_year=adapter.get("report_year"),
+            )
+        except Exception as exc:  # a report we cannot parse is still archived
+            self._count("govarchive/annual/parse_failed")
+            logger.exception("Report parsing failed for %s", adapter.get("url"))
+            return empty_report(f"parsing failed: {type(exc).__name__}: {exc}")
+        if any(check["ok"] is False for check in report["checks"]):
+            self._count("govarchive/annual/checks_failed")
+        return report
+
+    def _count(self, key: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(key)

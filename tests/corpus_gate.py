@@ -40,6 +40,17 @@ FLOORS_PATH = Path(__file__).with_name("corpus_floors.json")
 FIELDS = (
     "title", "published_at", "publisher", "index_no", "doc_no", "is_annual_report", "report_year",
 )  # fmt: skip
+# Annual reports: gold figures, and gold table totals → their path in record["report"].
+REPORT_FIGURES = ("requests_new", "reconsiderations", "lawsuits", "proactive_new")
+REPORT_TABLES = {
+    "t3_new_received_total": ("requests", "new_received", "total"),
+    "t3_carried_over_total": ("requests", "carried_over", "total"),
+    "t3_total_processed_total": ("requests", "total_processed", "total"),
+    "t3_carried_forward_total": ("requests", "carried_forward", "total"),
+    "t4_reconsideration_total": ("reviews", "reconsideration", "total"),
+    "t4_litigation_direct_total": ("reviews", "litigation_direct", "total"),
+    "t4_litigation_after_total": ("reviews", "litigation_after_reconsideration", "total"),
+}
 # Acceptance thresholds of the foundation issue; floors never go below these.
 MINIMUMS: dict[str, float] = {
     "must_include": 0.98,
@@ -127,13 +138,31 @@ def evaluate_page(
                 result.extra[name] = got
         elif got != want:
             result.wrong[name] = (got, want)
+    report = record.get("report") or {}
+    for name, want in (gold.get("figures") or {}).items():
+        got = (report.get("figures") or {}).get(name)
+        if got != want:
+            result.wrong[f"figures.{name}"] = (got, want)
+    for name, want in (gold.get("tables") or {}).items():
+        got = _path(report, REPORT_TABLES[name])
+        if got != want:
+            result.wrong[f"tables.{name}"] = (got, want)
     return result, record
+
+
+def _path(node: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node
 
 
 def evaluate(corpus: Path = CORPUS) -> GateResult:
     pipelines = OfflinePipelines()
     counts: dict[str, list[int]] = {"must_include": [0, 0], "must_exclude": [0, 0]}
     counts.update({name: [0, 0] for name in FIELDS})
+    counts.update({"report_figures": [0, 0], "report_tables": [0, 0]})
     results = []
     for page in corpus_pages():
         if page.page_type == "listing":
@@ -152,6 +181,10 @@ def evaluate(corpus: Path = CORPUS) -> GateResult:
                 continue
             counts[name][1] += 1
             counts[name][0] += name not in result.wrong and result.error is None
+        for group in ("figures", "tables"):
+            for name in gold.get(group) or {}:
+                counts[f"report_{group}"][1] += 1
+                counts[f"report_{group}"][0] += f"{group}.{name}" not in result.wrong
     return GateResult(results, counts)
 
 
