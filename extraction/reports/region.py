@@ -448,9 +448,14 @@ _NOT_A_PUBLISHER = re.compile(
 _LABEL = re.compile(r"^(?:发布机构|发文机关|来源|信息来源|发布单位|发布者)\s*[：:]\s*")
 
 
+_LEADING_YEAR = re.compile(r"^(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年度?")
+
+
 def _title_agency(title: str) -> str | None:
     text = _clean(title)
     text = _LEADING.sub("", text)
+    # 2014年秀洲区安监局信息公开报告: the year may come first, the body after it.
+    text = _LEADING_YEAR.sub("", text)
     match = _TITLE_CUT.search(text)
     if not match:
         return None

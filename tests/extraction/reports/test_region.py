@@ -133,3 +133,16 @@ def test_special_areas() -> None:
     assert resolve_region("雄安新区管理委员会") == Region("河北省", None, None, "130000")
     assert resolve_region("南京江北新区") == Region("江苏省", "南京市", None, "320100")
     assert resolve_region("两江新区").province == "重庆市"
+
+
+def test_agency_after_a_leading_year_and_its_region() -> None:
+    # The issue's own example: 2014年秀洲区安监局信息公开报告 (publisher 区应急管理局).
+    agency = agency_from("2014年秀洲区安监局信息公开报告", "区应急管理局")
+    assert agency == "秀洲区安监局"
+    region = resolve_region(agency, "区应急管理局")
+    assert (region.province, region.city, region.county, region.code) == (
+        "浙江省",
+        "嘉兴市",
+        "秀洲区",
+        "330411",
+    )
