@@ -100,6 +100,28 @@ REPORT_SCHEMA: dict[str, Any] = {
     },
 }  # fmt: skip
 _SHA256 = r"^[0-9a-f]{64}$"
+# One entry of ``attachments``: found by extraction ({url, name}), completed by the attachment
+# stage (absent keys: not downloaded, e.g. offline extraction).
+ATTACHMENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["url", "name"],
+    "properties": {
+        "url": {"type": "string", "description": "Absolute URL as linked (fragment dropped)."},
+        "name": {"type": "string", "description": "Link text, else title, else file name."},
+        "sha256": {"type": ["string", "null"], "pattern": _SHA256,
+                   "description": "SHA-256 of the downloaded bytes."},
+        "bytes": {"type": ["integer", "null"], "minimum": 0},
+        "media_type": {"type": ["string", "null"],
+                       "description": "Sniffed from the bytes, else the Content-Type."},
+        "stored_path": {"type": ["string", "null"],
+                        "pattern": r"^files/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}\.[a-z0-9]{1,4}$",
+                        "description": "Relative to the file store root (ARCHIVE_DIR)."},
+        "text_chars": {"type": ["integer", "null"], "minimum": 0,
+                       "description": "Characters of text extracted from the file."},
+        "error": {"type": ["string", "null"],
+                  "description": "Why the file is not stored (HTTP 404, timeout, too large …)."},
+    },
+}  # fmt: skip
 
 
 def _schema(**extra: Any) -> dict[str, Any]:
@@ -175,15 +197,13 @@ class DisclosureDocument:
     report_year: int | None = field(
         default=None, metadata=_schema(description="Year the report covers.", minimum=1990)
     )
-    attachments: list[dict[str, str]] = field(
+    attachments: list[dict[str, Any]] = field(
         default_factory=list,
         metadata=_schema(
-            description="Files linked from the body.",
-            items={
-                "type": "object",
-                "required": ["url", "name"],
-                "properties": {"url": {"type": "string"}, "name": {"type": "string"}},
-            },
+            description="Files of the document (links, download servlets, viewer frames, "
+            "script arrays), once each, in page order; after download with their content "
+            "address in the file store (pipelines/attachments.py).",
+            items=ATTACHMENT_SCHEMA,
         ),
     )
     report: dict[str, Any] | None = field(

@@ -28,8 +28,12 @@ from crawler.records import to_record
 
 logger = logging.getLogger(__name__)
 
-# Pipelines that belong to a crawl run, not to one page.
-CRAWL_ONLY_SWITCHES = ("GOVARCHIVE_ARCHIVE_ENABLED", "GOVARCHIVE_DEDUPE_ENABLED")
+# Pipelines that belong to a crawl run, not to one page (attachments need the downloader).
+CRAWL_ONLY_SWITCHES = (
+    "GOVARCHIVE_ARCHIVE_ENABLED",
+    "GOVARCHIVE_DEDUPE_ENABLED",
+    "GOVARCHIVE_ATTACHMENTS_ENABLED",
+)
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
 
 

@@ -52,11 +52,14 @@ RETRY_TIMES = int(_env("RETRY_TIMES", "3"))
 RETRY_HTTP_CODES = [500, 502, 503, 504, 520, 522, 524, 408, 429]
 
 # Pipeline order, in spaced bands (each stage is one module of pipelines/):
-#   100 dedupe by canonical URL   200 extract body + metadata   300 normalize text
-#   400 annual-report recognition  800 schema validation          900 JSON Lines archive
+#   100 dedupe by canonical URL   200 extract body + metadata   250 download attachments
+#   300 normalize text            400 annual-report recognition  800 schema validation
+#   900 JSON Lines archive
 ITEM_PIPELINES = {
     "pipelines.dedupe.CanonicalUrlDedupePipeline": 100,
     "pipelines.extract.ExtractPipeline": 200,
+    # Fetches the files extraction found (attachments) into ARCHIVE_DIR/files/, by content.
+    "pipelines.attachments.AttachmentsPipeline": 250,
     "pipelines.normalize.NormalizePipeline": 300,
     "pipelines.annual.AnnualReportPipeline": 400,
     "pipelines.validate.SchemaValidationPipeline": 800,
@@ -98,6 +101,21 @@ GOVARCHIVE_TRACKING_PARAMS = [
     "_t",
     "timestamp",
 ]
+# Attachments (pipelines/attachments.py) -----------------------------------------------------
+# Off: attachments stay {url, name} entries, nothing is downloaded (NotConfigured).
+GOVARCHIVE_ATTACHMENTS_ENABLED = _env("GOVARCHIVE_ATTACHMENTS_ENABLED", "1").lower() not in (
+    "0", "false", "no"
+)  # fmt: skip
+# Root of the file store; attachments go to <root>/files/ab/cd/<sha256><ext>. Empty: ARCHIVE_DIR.
+# A directory or any FilesPipeline store URI (s3://bucket/prefix, gs://…, ftp://…).
+GOVARCHIVE_FILES_STORE = _env("GOVARCHIVE_FILES_STORE", "")
+# Largest attachment downloaded (bytes); a bigger one is recorded with a "too large" error.
+GOVARCHIVE_ATTACHMENT_MAXSIZE = int(_env("GOVARCHIVE_ATTACHMENT_MAXSIZE", str(50 * 1024 * 1024)))
+# Most attachments downloaded per document (the rest are listed with an error; 0 = no cap).
+GOVARCHIVE_MAX_ATTACHMENTS = int(_env("GOVARCHIVE_MAX_ATTACHMENTS", "50"))
+# Seconds one attachment download may take (DOWNLOAD_TIMEOUT is for pages).
+GOVARCHIVE_ATTACHMENT_TIMEOUT = float(_env("GOVARCHIVE_ATTACHMENT_TIMEOUT", "180"))
+
 # Drop records that fail the JSON Schema instead of archiving them flagged.
 GOVARCHIVE_VALIDATION_DROP = False
 GOVARCHIVE_OPENCC_CONFIG = "t2s"

@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 
 import lxml.html
 
-from extraction.attachments import find_attachments
+from extraction.attachments import find_attachments, frame_sources, inline_scripts
 from extraction.body import dechromed_copy, extract_body
 from extraction.chinese import to_simplified
 from extraction.chrome import is_toolbar_text, trim_to_title
@@ -77,7 +77,9 @@ def extract_document(html: str, url: str | None = None) -> ExtractedDocument:
         doc_no=_resolve_doc_no(block, lines, title_line),
         site_name=site_name,
         meta=block.as_dict(),
-        attachments=find_attachments(tree, url),
+        # Files named only by scripts or PDF-viewer frames: both are gone from the de-chromed
+        # tree, so they are read from the page as served.
+        attachments=find_attachments(tree, url, inline_scripts(root), frame_sources(root)),
     )
 
 

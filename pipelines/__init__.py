@@ -1,10 +1,12 @@
 """Item pipelines, one concern per module, in the order crawler/settings.py gives them:
 
-dedupe (100) → extract (200) → normalize (300) → annual (400) → validate (800) → archive (900)
+dedupe (100) → extract (200) → attachments (250) → normalize (300) → annual (400) →
+validate (800) → archive (900)
 """
 
 from pipelines.annual import AnnualReportPipeline
 from pipelines.archive import JsonLinesArchivePipeline
+from pipelines.attachments import AttachmentsPipeline
 from pipelines.dedupe import CanonicalUrlDedupePipeline
 from pipelines.extract import ExtractPipeline
 from pipelines.normalize import NormalizePipeline
@@ -12,6 +14,7 @@ from pipelines.validate import SchemaValidationPipeline
 
 __all__ = [
     "AnnualReportPipeline",
+    "AttachmentsPipeline",
     "CanonicalUrlDedupePipeline",
     "ExtractPipeline",
     "JsonLinesArchivePipeline",

@@ -12,10 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import parse_qsl, unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from parsel import Selector as ParselSelector
 from scrapy.utils.response import get_base_url
+
+# One test of "this URL is a file", shared with the attachment stage.
+from extraction.attachments import is_attachment_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -25,13 +28,6 @@ if TYPE_CHECKING:
 
 LinkKind = Literal["page", "attachment"]
 
-# Files a disclosure page publishes as its content: kept, but fetched by the attachment stage.
-ATTACHMENT_EXTENSIONS = frozenset(
-    {
-        "pdf", "doc", "docx", "xls", "xlsx", "wps", "ofd", "zip", "rar",
-        "ppt", "pptx", "et", "dps", "7z", "csv",
-    }
-)  # fmt: skip
 # Page furniture and media: never worth a request.
 STATIC_EXTENSIONS = frozenset(
     {
@@ -54,12 +50,6 @@ _PAGE_EXTENSIONS = frozenset({"html", "htm", "shtml", "xhtml", "jsp", "asp", "as
 _HREF_BINDINGS = ("ms-attr-href", "ms-href", "v-bind:href", ":href", "ng-href", "th:href")
 # Ancestors that are template rows, cloned and filled by a framework at run time.
 _REPEAT_ATTRIBUTES = ("ms-repeat", "ms-for", "ms-each", "v-for", "ng-repeat", "x-for")
-# Download servlets (downfile.jsp?…, DownloadServlet, download.do …): an attachment whatever
-# its extension says.
-_DOWNLOAD_SERVLET = re.compile(
-    r"(?:^|/)[\w-]*down(?:load)?[\w-]*(?:\.(?:jsp|do|action|aspx?|php|ashx|cgi)|servlet)$",
-    re.IGNORECASE,
-)
 _WHITESPACE = re.compile(r"\s+")
 # Hanweb (大汉) column pages keep the first page of their list in a <script type="text/xml">
 # datastore, one CDATA block of HTML per <record>; jQuery renders it in the browser.
@@ -81,20 +71,6 @@ def url_extension(url: str) -> str:
     """Lower-case extension of the URL path's last segment ('' when there is none)."""
     last = unquote(urlsplit(url).path).rsplit("/", 1)[-1]
     return last.rsplit(".", 1)[-1].lower() if "." in last else ""
-
-
-def is_attachment_url(url: str) -> bool:
-    """True for document files and download servlets (``downfile.jsp?filename=x.pdf``)."""
-    parts = urlsplit(url)
-    if url_extension(url) in ATTACHMENT_EXTENSIONS:
-        return True
-    if _DOWNLOAD_SERVLET.search(parts.path):
-        return True
-    # Servlets of any name that hand out a named file: ?filename=x.pdf, ?file=/a/b.docx
-    return any(
-        url_extension("/" + value) in ATTACHMENT_EXTENSIONS
-        for _, value in parse_qsl(parts.query, keep_blank_values=True)
-    )
 
 
 def is_static_asset(url: str) -> bool:
