@@ -100,6 +100,11 @@ REPORT_SCHEMA: dict[str, Any] = {
     },
 }  # fmt: skip
 _SHA256 = r"^[0-9a-f]{64}$"
+# extraction.files statuses (kept here so the schema does not import the file readers).
+TEXT_STATUSES = (
+    "ok", "no_text_layer", "unsupported", "encrypted", "malformed", "truncated", "too_large",
+    "empty",
+)  # fmt: skip
 # One entry of ``attachments``: found by extraction ({url, name}), completed by the attachment
 # stage (absent keys: not downloaded, e.g. offline extraction).
 ATTACHMENT_SCHEMA: dict[str, Any] = {
@@ -119,7 +124,12 @@ ATTACHMENT_SCHEMA: dict[str, Any] = {
         "text_chars": {"type": ["integer", "null"], "minimum": 0,
                        "description": "Characters of text extracted from the file."},
         "error": {"type": ["string", "null"],
-                  "description": "Why the file is not stored (HTTP 404, timeout, too large …)."},
+                  "description": "Why the file is not stored (HTTP 404, timeout, too large …) "
+                                 "or why its text could not be read (encrypted, malformed …)."},
+        "text_status": {"enum": [*TEXT_STATUSES, None],
+                        "description": "How reading the file's text went (extraction.files)."},
+        "pages": {"type": ["integer", "null"], "minimum": 0,
+                  "description": "Pages of a PDF or OFD file."},
     },
 }  # fmt: skip
 
@@ -166,6 +176,29 @@ class DisclosureDocument:
     text: str = field(
         default="",
         metadata=_schema(description="Body text without page chrome; one paragraph per line."),
+    )
+    text_source: str = field(
+        default="page",
+        metadata=_schema(
+            enum=["page", "attachment"],
+            description="Where ``text`` comes from: the page body, or the attachments listed "
+            "in ``text_source_urls`` (the page only points to them: 详见附件, or an annual "
+            "report whose content is in the file).",
+        ),
+    )
+    text_source_urls: list[str] = field(
+        default_factory=list,
+        metadata=_schema(
+            description="URLs of the attachments whose text makes up ``text``, in order.",
+            items={"type": "string"},
+        ),
+    )
+    page_text: str | None = field(
+        default=None,
+        metadata=_schema(
+            description="The page's own body text when ``text`` comes from attachments; absent "
+            "otherwise."
+        ),
     )
     title_original: str | None = field(
         default=None,
@@ -241,6 +274,9 @@ class DisclosureDocument:
     html: str = field(default="", repr=False, metadata=_internal())
     # Decoded HTML of the further pages listed in ``parts``.
     html_parts: list[str] = field(default_factory=list, repr=False, metadata=_internal())
+    # A document that is itself a file (a list row linking a PDF): its bytes, read by the
+    # attachment stages instead of a second download.
+    file_body: bytes = field(default=b"", repr=False, metadata=_internal())
 
     @staticmethod
     def now() -> str:
@@ -263,6 +299,29 @@ class DisclosureDocument:
             html=text,
         )
 
+    @classmethod
+    def from_file_response(
+        cls,
+        response: Response,
+        *,
+        source_url: str | None = None,
+        title: str | None = None,
+        published_at: str | None = None,
+    ) -> DisclosureDocument:
+        """A document that is a file (a list row linking straight to a PDF, DOCX …): the file
+        is its own single attachment, and its text becomes the document's text downstream.
+        ``title`` and ``published_at`` come from the list row, the only page that names it."""
+        from extraction.attachments import file_name
+
+        item = cls.from_response(response, source_url=source_url)
+        item.html = ""
+        item.encoding = None
+        item.title = title or None
+        item.published_at = published_at
+        item.file_body = response.body
+        item.attachments = [{"url": response.url, "name": title or file_name(response.url)}]
+        return item
+
 
 def utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
@@ -274,4 +333,4 @@ def record_field_names() -> list[str]:
 
 
 # Fields the archive omits when they hold None (absent rather than null in the record).
-OMIT_WHEN_NONE = frozenset({"title_original", "text_original", "error"})
+OMIT_WHEN_NONE = frozenset({"title_original", "text_original", "error", "page_text"})

@@ -25,6 +25,7 @@ from scrapy.utils.project import get_project_settings
 from crawler.items import DisclosureDocument
 from crawler.middlewares import repair_text_response
 from crawler.records import to_record
+from extraction.files import DOCUMENT_TYPES, sniff_media_type
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,8 @@ class OfflinePipelines:
         settings = Settings(settings.copy_to_dict() if settings else get_project_settings())
         for switch in CRAWL_ONLY_SWITCHES:
             settings.set(switch, False, priority="cmdline")
+        # process() is synchronous: attachment text is read in place, not in a thread.
+        settings.set("GOVARCHIVE_ATTACHMENT_TEXT_THREADED", False, priority="cmdline")
         self.crawler = _OfflineCrawler(settings=settings)
         self.crawler.stats = MemoryStatsCollector(self.crawler)  # type: ignore[arg-type]
         self.pipelines = []
@@ -104,12 +107,23 @@ def response_from_file(path: Path, url: str, content_type: str | None = None) ->
     return repaired
 
 
-def document_from_file(path: Path, url: str, content_type: str | None = None) -> DisclosureDocument:
-    """The raw item of a saved page, as the spider would have yielded it."""
-    media_type = (content_type or "text/html").split(";")[0].strip().lower()
-    if media_type not in HTML_TYPES:
-        raise ValueError(f"not an HTML page: {content_type}")
-    item = DisclosureDocument.from_response(response_from_file(path, url, content_type))
+def document_from_file(
+    path: Path, url: str, content_type: str | None = None, title: str | None = None
+) -> DisclosureDocument:
+    """The raw item of a saved page, as the spider would have yielded it; a saved document
+    file (PDF, DOCX, OFD …, by its bytes) becomes a file document, as a list row linking it
+    would have (``title``: the list row's text, if known)."""
+    body = path.read_bytes()
+    kind = sniff_media_type(body[: 1 << 20], filename=path.name, media_type=content_type)
+    if kind in DOCUMENT_TYPES:
+        headers = {"Content-Type": content_type or kind}
+        response = Response(url=url, body=body, headers=headers, request=Request(url))
+        item = DisclosureDocument.from_file_response(response, title=title)
+    else:
+        media_type = (content_type or "text/html").split(";")[0].strip().lower()
+        if media_type not in HTML_TYPES:
+            raise ValueError(f"neither an HTML page nor a document file: {content_type}")
+        item = DisclosureDocument.from_response(response_from_file(path, url, content_type))
     mtime = datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(microsecond=0)
     item.fetched_at = mtime.isoformat().replace("+00:00", "Z")  # best knowledge of the fetch
     return item

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 
+from crawler.items import record_field_names
+
 
 def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
@@ -53,13 +55,15 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 520, 522, 524, 408, 429]
 
 # Pipeline order, in spaced bands (each stage is one module of pipelines/):
 #   100 dedupe by canonical URL   200 extract body + metadata   250 download attachments
-#   300 normalize text            400 annual-report recognition  800 schema validation
-#   900 JSON Lines archive
+#   260 attachment text           300 normalize text             400 annual-report recognition
+#   800 schema validation         900 JSON Lines archive
 ITEM_PIPELINES = {
     "pipelines.dedupe.CanonicalUrlDedupePipeline": 100,
     "pipelines.extract.ExtractPipeline": 200,
     # Fetches the files extraction found (attachments) into ARCHIVE_DIR/files/, by content.
     "pipelines.attachments.AttachmentsPipeline": 250,
+    # Reads the stored files' text; a page that only points to its files takes their text.
+    "pipelines.attachment_text.AttachmentTextPipeline": 260,
     "pipelines.normalize.NormalizePipeline": 300,
     "pipelines.annual.AnnualReportPipeline": 400,
     "pipelines.validate.SchemaValidationPipeline": 800,
@@ -116,11 +120,23 @@ GOVARCHIVE_MAX_ATTACHMENTS = int(_env("GOVARCHIVE_MAX_ATTACHMENTS", "50"))
 # Seconds one attachment download may take (DOWNLOAD_TIMEOUT is for pages).
 GOVARCHIVE_ATTACHMENT_TIMEOUT = float(_env("GOVARCHIVE_ATTACHMENT_TIMEOUT", "180"))
 
+# Attachment text (pipelines/attachment_text.py): off, entries keep text_chars None.
+GOVARCHIVE_ATTACHMENT_TEXT_ENABLED = _env("GOVARCHIVE_ATTACHMENT_TEXT_ENABLED", "1").lower() not in (
+    "0", "false", "no"
+)  # fmt: skip
+# Pages of a PDF read for its text (a 600-page gazette is cut here, with a note).
+GOVARCHIVE_ATTACHMENT_MAX_PAGES = int(_env("GOVARCHIVE_ATTACHMENT_MAX_PAGES", "200"))
+# Read files in worker threads, off the crawl's event loop.
+GOVARCHIVE_ATTACHMENT_TEXT_THREADED = True
+
 # Drop records that fail the JSON Schema instead of archiving them flagged.
 GOVARCHIVE_VALIDATION_DROP = False
 GOVARCHIVE_OPENCC_CONFIG = "t2s"
 
 FEED_EXPORT_ENCODING = "utf-8"
+# Feed exports (scrapy crawl -O out.jsonl) write the record's fields, never the working ones
+# (raw HTML, a file document's bytes).
+FEED_EXPORT_FIELDS = record_field_names()
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = _env("LOG_LEVEL", "INFO")

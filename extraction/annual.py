@@ -58,8 +58,14 @@ def is_annual_report(title: str | None, text: str = "") -> bool:
     if _SUBJECT.search(clean):
         return True
     # A bare "2019年度报告" inside a disclosure column: accept only with the report's sections.
+    return clean.endswith(("年度报告", "年报")) and report_sections(text) >= 2
+
+
+def report_sections(text: str) -> int:
+    """How many of the report's standard section headings the text has (0–6): a report's
+    content shows two or more; a page that only links the report shows none."""
     body = to_simplified(text[:20000])
-    return clean.endswith(("年度报告", "年报")) and sum(s in body for s in _SECTIONS) >= 2
+    return sum(section in body for section in _SECTIONS)
 
 
 def _valid_year(year: int | None) -> int | None:

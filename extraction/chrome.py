@@ -434,6 +434,13 @@ def clean_lines(lines: list[str]) -> list[str]:
     return kept
 
 
+# A line naming an attachment: 附件：…, or ending in a file extension.
+_FILE_LINE = re.compile(
+    r"^(?:相关)?附件\d*[:：]|\.(?:pdf|ofd|docx?|wps|xlsx?|et|zip|rar)(?:[(（][^()（）]*[)）])?$",
+    re.IGNORECASE,
+)
+
+
 def trim_to_title(lines: list[str], title: str | None) -> list[str]:
     """Drop what precedes the document's own heading when that heading is among the first
     lines: a column caption or a language bar printed above the title is not body text.
@@ -446,8 +453,8 @@ def trim_to_title(lines: list[str], title: str | None) -> list[str]:
     wanted = compact(to_simplified(title))
     for no, line in enumerate(lines[:4]):
         squeezed = compact(to_simplified(line)).strip("|")
-        if len(squeezed) < 4:
-            continue
+        if len(squeezed) < 4 or _FILE_LINE.search(squeezed):
+            continue  # 附件：<title>.pdf names the file, it is not the heading
         if wanted in squeezed or (squeezed in wanted and len(squeezed) >= 0.5 * len(wanted)):
             return lines[no:]
     return lines

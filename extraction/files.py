@@ -110,6 +110,12 @@ HTML = "text/html"
 XML = "application/xml"
 OCTET = "application/octet-stream"
 
+# Formats a document is published in (not images, pages or plain text): a list row or link
+# serving one of these is a document file.
+DOCUMENT_TYPES = frozenset(
+    {PDF, DOCX, XLSX, PPTX, DOC, XLS, PPT, WPS, ET, DPS, OLE, OFD, ZIP, RAR, SEVEN_Z, RTF}
+)
+
 MAX_BYTES = 100 * 1024 * 1024  # a file larger than this is not read at all
 MAX_UNPACKED = 200 * 1024 * 1024  # declared uncompressed bytes: one zip member, and in all
 MAX_RATIO = 200  # declared/compressed, for a member over 1 MiB: deflate alone reaches ~1030
@@ -543,9 +549,13 @@ def _margins(lines: list[_Line]) -> dict[int, tuple[float, float]]:
         lefts = Counter(int(line.x0 // 2) * 2 for line in group)
         rights = Counter(int(line.x1 // 2) * 2 for line in group)
         left_ok = [x for x, n in lefts.items() if n >= need]
-        right_ok = [x for x, n in rights.items() if n >= need]
         left = min(left_ok) if left_ok else min(line.x0 for line in group)
-        right = max(right_ok) if right_ok else max(line.x1 for line in group)
+        # The right margin is where full lines end: an edge shared by a few short lines
+        # (headings of similar length) is not one, so only edges near the widest count.
+        widest = max(line.x1 for line in group)
+        floor = left + 0.75 * (widest - left)
+        right_ok = [x for x, n in rights.items() if n >= need and x >= floor]
+        right = max(right_ok) if right_ok else widest
         margins[width] = (left, right)
     return margins
 

@@ -109,3 +109,28 @@ def pick_title(
     if body_heading:
         return despace(body_heading)
     return despace(segments[0]) if segments else None
+
+
+# The genre (文种) a Chinese official document's title ends with.
+_GENRE = re.compile(
+    r"(?:报告|年报|通知|通告|公告|意见|办法|规定|细则|方案|决定|批复|函|要点|规划|计划|总结|"
+    r"条例|指南|目录|清单|公报|纪要|说明|答复|复函|解读|预算|决算)(?:[（(][^（）()]{1,20}[）)])?$"
+)
+_MAX_TITLE_LINES = 3
+_MAX_TITLE_LINE = 40
+
+
+def title_from_text(text: str) -> str | None:
+    """The title a file prints at its top (a document without a page has no other): its
+    first lines joined (a title often breaks over two or three: 淮安市人民政府 / 2024年政府信息
+    公开工作年度报告) up to the line that ends in a document genre (报告, 通知, 办法 …).
+    None when the opening lines do not end in one: a guess is worse than no title."""
+    joined = ""
+    for line in text.splitlines()[:_MAX_TITLE_LINES]:
+        line = despace(line.strip())
+        if not line or len(line) > _MAX_TITLE_LINE or line.startswith("|") or "。" in line:
+            return None
+        joined += line
+        if _GENRE.search(joined):
+            return joined
+    return None

@@ -57,7 +57,10 @@ class AnnualReportPipeline:
         try:
             report = parse_report(
                 text=adapter.get("text") or "",
-                html=adapter.get("html") or None,
+                # The page's tables only when the text is the page's (not an attached PDF's).
+                html=(adapter.get("html") or None)
+                if adapter.get("text_source", "page") == "page"
+                else None,
                 title=adapter.get("title"),
                 publisher=adapter.get("publisher"),
                 site_name=adapter.get("site_name"),

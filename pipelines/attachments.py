@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import Request
+from scrapy.http import Request, Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.pipelines import media as scrapy_media
 from scrapy.pipelines.files import FilesPipeline, FSFilesStore
@@ -54,7 +54,6 @@ if TYPE_CHECKING:
     from typing import Self
 
     from scrapy.crawler import Crawler
-    from scrapy.http import Response
     from scrapy.pipelines.media import FileInfoOrError, MediaPipeline
     from twisted.python.failure import Failure
 
@@ -66,7 +65,10 @@ DEFAULT_MAX_ATTACHMENTS = 50
 DEFAULT_TIMEOUT = 180
 STORE_FOLDER = "files"
 STATS = "govarchive/attachments"
-ENTRY_KEYS = ("url", "name", "sha256", "bytes", "media_type", "stored_path", "text_chars", "error")
+ENTRY_KEYS = (
+    "url", "name", "sha256", "bytes", "media_type", "stored_path", "text_chars", "error",
+    "text_status", "pages",
+)  # fmt: skip
 
 # Media types ---------------------------------------------------------------------------------
 PDF = "application/pdf"
@@ -442,15 +444,17 @@ class AttachmentsPipeline(FilesPipeline):
         referer = adapter.get("url")
         if referer:
             referer = safe_url_string(referer)
+        own_file = bool(adapter.get("file_body"))
         requests = []
         for entry, skip in zip(entries, self._plan(entries), strict=True):
             if skip is not None:
                 self._inc("skipped")
                 self._inc(f"skipped/{skip[1]}")
                 continue
+            url = _entry_url(entry)
             requests.append(
                 Request(
-                    _entry_url(entry),
+                    url,
                     callback=NO_CALLBACK,
                     headers={"Referer": referer} if referer else None,
                     meta={
@@ -458,17 +462,41 @@ class AttachmentsPipeline(FilesPipeline):
                         "download_warnsize": 0,
                         "download_timeout": self.timeout,
                         "allow_offsite": True,
+                        # A document that is this very file: the spider fetched it already.
+                        "_govarchive_fetched": own_file and url == adapter.get("url"),
                     },
                 )
             )
         return requests
 
-    def media_to_download(
+    async def media_to_download(
         self, request: Request, info: MediaPipeline.SpiderInfo, *, item: Any = None
-    ) -> None:
-        """Always download: the path depends on the bytes, so there is nothing to look up
-        before fetching (identical content is still written once, see file_downloaded)."""
-        return
+    ) -> dict[str, Any] | None:
+        """Download, except the file a file document was fetched as (its bytes are in the
+        item): that one is stored from there. There is nothing to look up before fetching,
+        the path depends on the bytes (identical content is still written once, see
+        file_downloaded)."""
+        if not request.meta.get("_govarchive_fetched") or item is None:
+            return None
+        adapter = ItemAdapter(item)
+        content_type = adapter.get("content_type")
+        response = Response(
+            request.url,
+            status=adapter.get("http_status") or 200,
+            headers={"Content-Type": content_type} if content_type else None,
+            body=adapter.get("file_body") or b"",
+            request=request,
+        )
+        try:
+            return await self.media_downloaded(response, request, info, item=item)
+        except AttachmentError as error:
+            # media_failed is not called for this path: count and log as it would.
+            self._inc("failed")
+            self._inc(f"failed/{error.key}")
+            if error.key == "too_large":
+                self._inc("too_large")
+            logger.warning("Attachment not stored: %s (%s)", request.url, error.reason)
+            raise
 
     # Download outcomes -------------------------------------------------------------------
 

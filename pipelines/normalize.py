@@ -59,6 +59,8 @@ class NormalizePipeline:
         adapter["text_original"] = text if converted_text != text else None
         if converted_text != text and self.stats is not None:
             self.stats.inc_value("govarchive/normalize/converted")
+        if adapter.get("page_text"):  # the page's own text when ``text`` is an attachment's
+            adapter["page_text"] = self.convert(normalize_text(adapter["page_text"])) or None
         for name in LINE_FIELDS:
             value = adapter.get(name)
             if value:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import hashlib
 import logging
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
@@ -49,6 +50,7 @@ from twisted.internet import error as twisted_error
 from crawler.encoding import choose_encoding
 from crawler.items import DisclosureDocument
 from crawler.middlewares import repair_text_response
+from extraction.files import DOCUMENT_TYPES, sniff_media_type
 from spiders.jpage import (
     JpageConfig,
     JpageError,
@@ -59,7 +61,7 @@ from spiders.jpage import (
     record_ranges,
 )
 from spiders.links import PageLink, extract_links
-from spiders.listing import document_links, trs_api_pagination
+from spiders.listing import ListRow, document_rows, trs_api_pagination
 from spiders.pages import classify_page
 from spiders.pagination import (
     TrsPager,
@@ -157,6 +159,22 @@ def _decoded_text(response: Response) -> str:
         response.body, content_type.decode("latin-1") if content_type else None
     )
     return response.body.decode(encoding, errors="replace")
+
+
+def _meta(response: Response) -> dict[str, Any]:
+    """The request's meta, or {} for a response built without a request."""
+    return response.meta if response.request is not None else {}
+
+
+def is_document_file(response: Response) -> bool:
+    """True when the response's bytes are a document file (PDF, DOCX, XLS, OFD …)."""
+    content_type = response.headers.get("Content-Type")
+    kind = sniff_media_type(
+        response.body[: 1 << 20],
+        filename=urlsplit(response.url).path,
+        media_type=content_type.decode("latin-1") if content_type else None,
+    )
+    return kind in DOCUMENT_TYPES
 
 
 def host_matches(url: str, patterns: list[str]) -> bool:
@@ -261,6 +279,10 @@ class DisclosureSpider(scrapy.Spider):
     def parse_page(self, response: Response) -> Iterator[DisclosureDocument | scrapy.Request]:
         """Classify a fetched page: yield it if it is a document, else follow its links."""
         if not isinstance(response, HtmlResponse):
+            if _meta(response).get("list_item") and is_document_file(response):
+                # A list row whose link serves a file (a download servlet, a PDF behind .html).
+                yield self._file_document(response)
+                return
             # A PDF behind an .html link, a JSON API, plain text: not a page we can read.
             self._inc("govarchive/pages/skipped/non_html")
             logger.info("Skipping non-HTML response %s (%s)", response.url, type(response).__name__)
@@ -285,15 +307,17 @@ class DisclosureSpider(scrapy.Spider):
             else:
                 yield item
             return
-        rows = self._list_rows(response) if page_type == "listing" else set()
+        rows = self._list_rows(response) if page_type == "listing" else {}
         yield from self._pager_requests(response)
         yield from self._jpage_requests(response)
         yield from self._link_requests(response, links, list_items=rows)
 
-    def _list_rows(self, response: HtmlResponse) -> set[str]:
-        """The document links of a list page (spiders.listing), counted; an empty list and a
-        list whose later pages only a JavaScript API serves are reported."""
-        rows = set(document_links(response))
+    def _list_rows(self, response: HtmlResponse) -> dict[str, ListRow]:
+        """The document rows of a list page (spiders.listing) by URL, counted; an empty list
+        and a list whose later pages only a JavaScript API serves are reported."""
+        rows: dict[str, ListRow] = {}
+        for row in document_rows(response):
+            rows.setdefault(row.url, row)
         self._inc("govarchive/list/items", len(rows))
         if not rows:
             self._inc("govarchive/list/empty")
@@ -355,7 +379,7 @@ class DisclosureSpider(scrapy.Spider):
         response: Response,
         links: list[PageLink],
         source_url: str | None = None,
-        list_items: set[str] | frozenset[str] = frozenset(),
+        list_items: dict[str, ListRow] | None = None,
     ) -> Iterator[scrapy.Request]:
         """Requests for the in-scope page links of a listing or navigation page.
 
@@ -363,7 +387,13 @@ class DisclosureSpider(scrapy.Spider):
         jpage records, the column page whose dataproxy answered).
         """
         source = source_url or response.url
+        list_items = list_items or {}
         for link in links:
+            if link.kind == "attachment" and link.url in list_items:
+                # A list row that is a file (年度报告.pdf in a download list): a document of its
+                # own. Files often live on another host (a file server), so no scope test.
+                yield self._file_request(list_items[link.url], source)
+                continue
             if not self.in_scope(link.url):
                 self._inc("govarchive/links/offsite")
                 continue
@@ -384,6 +414,74 @@ class DisclosureSpider(scrapy.Spider):
                 pagination=pagination,
                 list_item=link.url in list_items,
             )
+
+    # --- documents that are files ---------------------------------------------------------
+
+    def _file_request(self, row: ListRow, source_url: str) -> scrapy.Request:
+        """A list row linking a file: fetched as a document, with the attachment size cap."""
+        self._inc("govarchive/files/requested")
+        settings = self.settings
+        return scrapy.Request(
+            row.url,
+            callback=self.parse_file,
+            errback=self.on_file_error,
+            priority=LIST_ITEM_PRIORITY,
+            meta={
+                "source_url": source_url,
+                "link_text": row.title,
+                "pagination": False,
+                "list_item": True,
+                "list_date": row.date,
+                "download_maxsize": settings.getint("GOVARCHIVE_ATTACHMENT_MAXSIZE", 0),
+                "download_timeout": settings.getfloat(
+                    "GOVARCHIVE_ATTACHMENT_TIMEOUT", settings.getfloat("DOWNLOAD_TIMEOUT", 180)
+                ),
+                "allow_offsite": True,
+            },
+        )
+
+    def parse_file(self, response: Response) -> Iterator[DisclosureDocument | scrapy.Request]:
+        """A list row's file: the document itself. A link that served a page after all (a
+        download servlet answering with the detail page) is read as a page."""
+        if isinstance(response, HtmlResponse):
+            yield from self.parse_page(response)
+            return
+        yield self._file_document(response)
+
+    def _file_document(self, response: Response) -> DisclosureDocument:
+        self._inc("govarchive/pages/file_document")
+        meta = response.meta
+        return DisclosureDocument.from_file_response(
+            response,
+            source_url=meta.get("source_url"),
+            title=meta.get("link_text") or None,
+            published_at=meta.get("list_date"),
+        )
+
+    def on_file_error(self, failure: Failure) -> Iterator[DisclosureDocument]:
+        """A list row's file that could not be fetched: logged and counted like any failed
+        request, and archived as what the list says of it (title, date, URL) with the error,
+        so a document that has gone from the server is still on record."""
+        self.on_error(failure)
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            return  # refused by policy (robots.txt): not fetched, not a document we may keep
+        request = failure.request  # type: ignore[attr-defined]
+        meta = request.meta
+        response = getattr(failure.value, "response", None)
+        item = DisclosureDocument(
+            url=request.url,
+            source_url=meta.get("source_url"),
+            fetched_at=DisclosureDocument.now(),
+            http_status=response.status if response is not None else 0,
+            content_sha256=hashlib.sha256(b"").hexdigest(),  # no file was read
+            title=meta.get("link_text") or None,
+            published_at=meta.get("list_date"),
+            text_source="attachment",
+            attachments=[{"url": request.url, "name": meta.get("link_text") or ""}],
+        )
+        item.error = f"file not fetched: {failure_reason(failure)}"
+        self._inc("govarchive/files/failed")
+        yield item
 
     def _admit_list_page(self, url: str) -> bool:
         """Count a pager link against its column's cap; False (and counted) once it is full."""

@@ -63,6 +63,16 @@ class _Link:
     group: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class ListRow:
+    """One row of a list: the document's URL, its title as the list shows it (the anchor's
+    text, or its @title when the text is cut short with …) and the row's date, if any."""
+
+    url: str
+    title: str
+    date: str | None = None
+
+
 @dataclass
 class LinkGroup:
     """Links of one item shape, with their summed score."""
@@ -70,6 +80,7 @@ class LinkGroup:
     key: tuple[str, ...]
     urls: list[str] = field(default_factory=list)
     score: int = 0
+    rows: list[ListRow] = field(default_factory=list)
 
 
 def _classes(element: lxml.html.HtmlElement) -> str:
@@ -216,24 +227,43 @@ def link_groups(response: TextResponse) -> list[LinkGroup]:
         group.key = key
         group.urls.append(url)
         group.score += _score(anchor, item, url, _text(anchor), sizes)
+        group.rows.append(ListRow(url, _row_title(anchor), _row_date(item)))
     return sorted(groups.values(), key=lambda g: g.score, reverse=True)
 
 
-def document_links(response: TextResponse) -> list[str]:
-    """URLs of the list page's documents, in page order (repeats kept as the page has them).
+def _row_title(anchor: lxml.html.HtmlElement) -> str:
+    text = _text(anchor)
+    full = _WHITESPACE.sub(" ", anchor.get("title") or "").strip()
+    # List templates cut long titles (…/...) and keep the whole one in @title.
+    if full and (not text or text.endswith(("…", "...", "..")) or len(full) > len(text)):
+        return full
+    return text
+
+
+def _row_date(item: lxml.html.HtmlElement) -> str | None:
+    return next((iso for _, _, iso in iter_dates(_text(item))), None)
+
+
+def document_rows(response: TextResponse) -> list[ListRow]:
+    """The list page's documents, in page order (repeats kept as the page has them).
 
     Empty when no group of links looks like a list of documents.
     """
     groups = link_groups(response)
     if not groups or groups[0].score <= 0:
         return []
-    urls = groups[0].urls
-    files = [url for url in urls if is_attachment_url(url)]
+    rows = groups[0].rows
+    files = [row for row in rows if is_attachment_url(row.url)]
     # A download list (rows of PDF/DOC files, 下载区): its documents are the files; the odd page
     # link in a row is a reference, not an entry.
-    if len(files) >= ATTACHMENT_LIST_SHARE * len(urls):
+    if len(files) >= ATTACHMENT_LIST_SHARE * len(rows):
         return files
-    return urls
+    return rows
+
+
+def document_links(response: TextResponse) -> list[str]:
+    """URLs of the list page's documents, in page order (see ``document_rows``)."""
+    return [row.url for row in document_rows(response)]
 
 
 ATTACHMENT_LIST_SHARE = 0.8

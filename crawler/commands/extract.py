@@ -43,7 +43,10 @@ class Command(ScrapyCommand):
             help="Content-Type the server sent, e.g. 'text/html; charset=gbk' (default: none, "
             "decode from BOM/<meta>/bytes)",
         )
-        parser.add_argument("--batch", help="JSON Lines file of {path, url, content_type}")
+        parser.add_argument(
+            "--title", help="a document file's title (a list row's text; pages have their own)"
+        )
+        parser.add_argument("--batch", help="JSON Lines file of {path, url, content_type[, title]}")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
@@ -54,7 +57,14 @@ class Command(ScrapyCommand):
         else:
             if len(args) != 1 or not opts.url:
                 raise UsageError("give --url URL and one FILE (or --batch LIST.jsonl)")
-            jobs = [{"path": args[0], "url": opts.url, "content_type": opts.content_type}]
+            jobs = [
+                {
+                    "path": args[0],
+                    "url": opts.url,
+                    "content_type": opts.content_type,
+                    "title": opts.title,
+                }
+            ]
         pipelines = OfflinePipelines(self.settings)
         failed = 0
         for job in jobs:
@@ -71,7 +81,9 @@ def _process(pipelines: OfflinePipelines, job: dict[str, Any]) -> dict[str, Any]
     if "error" in job:
         return error_record(url, job["error"])
     try:
-        item = document_from_file(Path(job["path"]), url, job.get("content_type"))
+        item = document_from_file(
+            Path(job["path"]), url, job.get("content_type"), title=job.get("title")
+        )
     except (OSError, ValueError) as exc:
         return error_record(url, f"cannot read {job.get('path')}: {exc}")
     return pipelines.process(item)

@@ -116,3 +116,41 @@ def test_single_missing_file_reports_and_fails(tmp_path) -> None:
 def test_usage_error_without_url(gbk_page) -> None:
     proc = _extract(str(gbk_page))
     assert proc.returncode == 2
+
+
+def test_a_document_file_is_a_file_document(tmp_path: Path) -> None:
+    from tests.report_files import SAMPLE_DOCX_REPORT
+
+    path = tmp_path / "download.docx"
+    path.write_bytes(SAMPLE_DOCX_REPORT.docx())
+    proc = _extract("--url", "http://127.0.0.1/upload/download.docx", str(path))
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(proc.stdout)
+    # No list row named it: the title printed at the top of the file.
+    assert record["title"] == SAMPLE_DOCX_REPORT.title
+    assert record["text_source"] == "attachment"
+    assert record["report_year"] == SAMPLE_DOCX_REPORT.year
+    assert record["report"]["figures"] == SAMPLE_DOCX_REPORT.expected_figures()
+    (entry,) = record["attachments"]
+    assert (entry["text_status"], entry["url"]) == ("ok", record["url"])
+
+
+def test_the_real_pdf_report(tmp_path: Path) -> None:
+    from tests.helpers import CORPUS
+
+    pdf = CORPUS / "attachments" / "huaian_szf_nb2024.pdf"
+    if not pdf.exists():
+        pytest.skip(f"shared corpus not found at {CORPUS} (../shared/corpus beside the project)")
+    gold = json.loads(pdf.with_suffix(".json").read_text(encoding="utf-8"))["gold"]
+    proc = _extract("--url", "http://127.0.0.1/nb/szfgs2024.pdf", str(pdf))
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(proc.stdout)
+    assert record["title"] == gold["title"]
+    assert record["is_annual_report"] is gold["is_annual_report"]
+    assert record["report_year"] == gold["report_year"]
+    assert record["report"]["figures"] == gold["figures"]
+    for snippet in gold["must_include"]:
+        assert snippet in record["text"], snippet
+    for chrome in gold["must_exclude"]:
+        assert chrome not in record["text"], chrome
+    assert record["attachments"][0]["pages"] == 6

@@ -358,6 +358,9 @@ TITLE = "关于印发某某办法的通知"
         (["栏目", "关于印发某某办法", "正文"], ["关于印发某某办法", "正文"]),  # half of it
         (["English", "政务公开", "某某办法", "正文"], ["English", "政务公开", "某某办法", "正文"]),
         (["a", "b", "c", "d", TITLE], ["a", "b", "c", "d", TITLE]),  # beyond the first 4 lines
+        # A file named after the document is not its heading: 详见附件 stays.
+        (["详见附件。", f"附件：{TITLE}.pdf"], ["详见附件。", f"附件：{TITLE}.pdf"]),
+        (["详见附件。", f"{TITLE}.docx（32KB）"], ["详见附件。", f"{TITLE}.docx（32KB）"]),
     ],
 )
 def test_trim_to_title(lines: list[str], expected: list[str]) -> None:

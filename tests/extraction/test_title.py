@@ -7,7 +7,13 @@ from typing import Any
 import pytest
 
 from extraction.html import parse_html
-from extraction.title import despace, heading_candidates, pick_title, title_segments
+from extraction.title import (
+    despace,
+    heading_candidates,
+    pick_title,
+    title_from_text,
+    title_segments,
+)
 
 
 @pytest.mark.parametrize(
@@ -152,3 +158,28 @@ def test_no_evidence() -> None:
 
 def test_site_name_is_never_the_title() -> None:
     assert pick(html_title=SITE, headings=[(None, SITE)]) is None
+
+
+# --- a file's printed title ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "淮安市人民政府\n2024 年政府信息公开工作年度报告\n本报告由…编制。",
+            "淮安市人民政府2024年政府信息公开工作年度报告",
+        ),
+        (
+            "某县人民政府关于印发某某办法的通知\n各乡镇人民政府：",
+            "某县人民政府关于印发某某办法的通知",
+        ),
+        ("某县2023年部门预算（草案）\n一、部门职责", "某县2023年部门预算（草案）"),
+        # No genre within the opening lines: no guess.
+        ("一、总体情况\n2023年，我县认真贯彻落实《条例》。", None),
+        ("| 序号 | 单位 |\n| 1 | 县政府 |", None),
+        ("", None),
+    ],
+)
+def test_title_from_text(text: str, title: str | None) -> None:
+    assert title_from_text(text) == title

@@ -96,9 +96,16 @@ def test_listing_yields_requests_with_source_and_link_text() -> None:
         "http://www.example.gov.cn/zwgk/tzgg/index_2.html",
     ]
     assert len(pages) == 54
-    assert not any(url.endswith(".pdf") or "beian" in url for url in requests)
+    assert not any("beian" in url for url in requests)
+    # The list row that is a PDF is a document of its own, named and dated by its row.
+    (pdf,) = [r for url, r in requests.items() if url.endswith(".pdf")]
+    assert pdf.callback == spider.parse_file
+    assert pdf.errback == spider.on_file_error
+    assert pdf.meta["link_text"] == "2020年第二季度政府信息公开统计表"
+    assert pdf.meta["list_date"] == "2020-07-27"
+    assert _stat(spider, "govarchive/files/requested") == 1
     assert _stat(spider, "govarchive/pages/listing") == 1
-    assert _stat(spider, "govarchive/links/attachment") == 1
+    assert _stat(spider, "govarchive/links/attachment") is None
     assert _stat(spider, "govarchive/links/offsite") == 1
     assert _stat(spider, "govarchive/pagination/generated") == 54
 
