@@ -262,6 +262,52 @@ class DisclosureDocument:
         ),
     )
 
+    version: int = field(
+        default=1,
+        metadata=_schema(
+            description="1 for the first record of a document; each changed re-crawl adds 1 "
+            "(crawler.incremental).",
+            minimum=1,
+        ),
+    )
+    previous_sha256: str | None = field(
+        default=None,
+        metadata=_schema(
+            description="content_sha256 of the document's previous version; null for version 1.",
+            pattern=_SHA256,
+        ),
+    )
+    status: str = field(
+        default="live",
+        metadata=_schema(
+            enum=["live", "gone"],
+            description="live: fetched and archived; gone: a tombstone, the document now "
+            "answers 404/410.",
+        ),
+    )
+    last_seen: str | None = field(
+        default=None,
+        metadata=_schema(
+            description="Tombstones only: when the document was last seen live (UTC).",
+            format="date-time",
+        ),
+    )
+    warc: dict[str, Any] | None = field(
+        default=None,
+        metadata=_schema(
+            description="Where the response is captured (crawler.warc): the WARC file, the "
+            "record's offset, WARC-Record-ID, WARC-Payload-Digest and WARC-Date.",
+            type=["object", "null"],
+            required=["filename", "offset", "record_id", "payload_digest"],
+            properties={
+                "filename": {"type": "string"},
+                "offset": {"type": "integer", "minimum": 0},
+                "record_id": {"type": "string"},
+                "payload_digest": {"type": ["string", "null"]},
+                "date": {"type": ["string", "null"]},
+            },
+        ),
+    )
     parts: list[str] = field(
         default_factory=list,
         metadata=_schema(
@@ -277,6 +323,11 @@ class DisclosureDocument:
     # A document that is itself a file (a list row linking a PDF): its bytes, read by the
     # attachment stages instead of a second download.
     file_body: bytes = field(default=b"", repr=False, metadata=_internal())
+    # What the incremental store keeps of the response: ETag, Last-Modified, the digest of
+    # the payload as captured (crawler.incremental), and of the extracted content.
+    validators: dict[str, str | None] = field(
+        default_factory=dict, repr=False, metadata=_internal()
+    )
 
     @staticmethod
     def now() -> str:
@@ -288,15 +339,26 @@ class DisclosureDocument:
         headers = response.headers
         content_type = headers.get("Content-Type")
         text = getattr(response, "text", "")
+        meta = response.meta if response.request is not None else {}
+        # A replayed capture (crawler.replay) names the original; a live fetch its new one.
+        warc = meta.get("warc") or meta.get("warc_replayed")
         return cls(
             url=response.url,
             source_url=source_url,
-            fetched_at=utc_now(),
+            # When the page was fetched: the capture's time (WARC-Date) when there is one, so
+            # a replay of the capture (crawler.replay) gives the same time.
+            fetched_at=_warc_time(warc),
             http_status=response.status,
             content_type=content_type.decode("latin-1") if content_type else None,
             encoding=getattr(response, "encoding", None),
             content_sha256=hashlib.sha256(response.body).hexdigest(),
+            warc=dict(warc) if warc else None,
             html=text,
+            validators={
+                "etag": _header(headers, b"ETag"),
+                "last_modified": _header(headers, b"Last-Modified"),
+                "raw_sha256": meta.get("govarchive_raw_sha256"),
+            },
         )
 
     @classmethod
@@ -323,6 +385,19 @@ class DisclosureDocument:
         return item
 
 
+def _header(headers: Any, name: bytes) -> str | None:
+    value = headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _warc_time(warc: dict[str, Any] | None) -> str:
+    """A WARC-Date (…T…Z, maybe with fractions) as the record's second-precision UTC time."""
+    date = (warc or {}).get("date")
+    if not date:
+        return utc_now()
+    return date.split(".")[0].rstrip("Z") + "Z"
+
+
 def utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
@@ -333,4 +408,4 @@ def record_field_names() -> list[str]:
 
 
 # Fields the archive omits when they hold None (absent rather than null in the record).
-OMIT_WHEN_NONE = frozenset({"title_original", "text_original", "error", "page_text"})
+OMIT_WHEN_NONE = frozenset({"title_original", "text_original", "error", "page_text", "last_seen"})

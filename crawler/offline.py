@@ -9,6 +9,7 @@ de-duplication), so a saved page gets exactly the record a crawl would have arch
 from __future__ import annotations
 
 import hashlib
+import inspect
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,7 +26,7 @@ from scrapy.utils.project import get_project_settings
 from crawler.items import DisclosureDocument
 from crawler.middlewares import repair_text_response
 from crawler.records import to_record
-from extraction.files import DOCUMENT_TYPES, sniff_media_type
+from extraction.mediatypes import DOCUMENT_TYPES, sniff_media_type
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ CRAWL_ONLY_SWITCHES = (
     "GOVARCHIVE_ARCHIVE_ENABLED",
     "GOVARCHIVE_DEDUPE_ENABLED",
     "GOVARCHIVE_ATTACHMENTS_ENABLED",
+    # Versions against the crawl-state store belong to a crawl of a site, not to one page.
+    "GOVARCHIVE_INCREMENTAL_ENABLED",
 )
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
 
@@ -75,7 +78,7 @@ class OfflinePipelines:
         """Run ``item`` through every pipeline; failures become the record's ``error``."""
         for pipeline in self.pipelines:
             try:
-                item = pipeline.process_item(item)
+                item = run_now(pipeline.process_item(item))
             except DropItem as exc:
                 item.error = f"dropped by {type(pipeline).__name__}: {exc}"
                 break
@@ -84,6 +87,20 @@ class OfflinePipelines:
                 item.error = f"{type(pipeline).__name__} failed: {type(exc).__name__}: {exc}"
                 break
         return to_record(item)
+
+
+def run_now(result: Any) -> Any:
+    """A pipeline's result, driving an ``async def process_item`` to its end. Offline, no
+    stage awaits anything real (attachment text is read in place, see __init__), so the
+    coroutine finishes on its first step."""
+    if not inspect.iscoroutine(result):
+        return result
+    try:
+        result.send(None)
+    except StopIteration as done:
+        return done.value
+    result.close()
+    raise RuntimeError("a pipeline awaited I/O outside a crawl")
 
 
 def _order(settings: BaseSettings, pipeline: Any) -> int:

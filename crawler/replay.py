@@ -18,7 +18,7 @@ import logging
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
 from scrapy.exceptions import NotConfigured
@@ -57,6 +57,8 @@ class Capture:
     warc_file: str
     offset: int
     record_id: str
+    payload_digest: str | None = None
+    date: str | None = None
 
 
 class WarcIndex:
@@ -134,7 +136,24 @@ class WarcIndex:
                 warc_file=path.name,
                 offset=offset,
                 record_id=record.rec_headers.get_header("WARC-Record-ID"),
+                payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
+                date=record.rec_headers.get_header("WARC-Date"),
             )
+
+
+_INDEXES: dict[tuple[Path, tuple[tuple[str, int], ...]], WarcIndex] = {}
+
+
+def shared_index(source: Path) -> WarcIndex:
+    """One index per set of files (the http and https handlers share it), rebuilt when a
+    file changed."""
+    paths = warc_files(source)
+    key = (source.resolve(), tuple((p.name, p.stat().st_mtime_ns) for p in paths))
+    index = _INDEXES.get(key)
+    if index is None:
+        index = _INDEXES[key] = WarcIndex(paths)
+        logger.info("Replaying %d captured responses from %s", len(index), source)
+    return index
 
 
 class ReplayDownloadHandler(BaseDownloadHandler):
@@ -147,8 +166,7 @@ class ReplayDownloadHandler(BaseDownloadHandler):
         source = crawler.settings.get("GOVARCHIVE_REPLAY_WARC")
         if not source:
             raise NotConfigured
-        self.index = WarcIndex(warc_files(Path(source)))
-        logger.info("Replaying %d captured responses from %s", len(self.index), source)
+        self.index = shared_index(Path(source))
 
     async def download_request(self, request: Request) -> Response:
         capture = self.index.lookup(request.method, request.url, request.body or b"")
@@ -167,6 +185,8 @@ class ReplayDownloadHandler(BaseDownloadHandler):
             "filename": capture.warc_file,
             "offset": capture.offset,
             "record_id": capture.record_id,
+            "payload_digest": capture.payload_digest,
+            "date": capture.date,
         }
         return cls(
             url=request.url,
@@ -175,3 +195,17 @@ class ReplayDownloadHandler(BaseDownloadHandler):
             body=capture.body,
             request=request,
         )
+
+
+class ReplayAddon:
+    """Switches the http/https download handlers to ``ReplayDownloadHandler`` when
+    ``GOVARCHIVE_REPLAY_WARC`` is set (an add-on runs after every other setting source,
+    command-line ``-s`` included), and turns off what a replay must not do: capture the
+    replay again as new WARC records."""
+
+    def update_settings(self, settings: Any) -> None:
+        if not settings.get("GOVARCHIVE_REPLAY_WARC"):
+            return
+        handler = "crawler.replay.ReplayDownloadHandler"
+        settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, "spider")
+        settings.set("GOVARCHIVE_WARC_ENABLED", False, "spider")

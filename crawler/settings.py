@@ -67,7 +67,11 @@ ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 300,
     "pipelines.annual.AnnualReportPipeline": 400,
     "pipelines.validate.SchemaValidationPipeline": 800,
+    # Versions: an unchanged document is dropped, a changed one numbered (crawler.incremental).
+    "pipelines.incremental.IncrementalPipeline": 850,
     "pipelines.archive.JsonLinesArchivePipeline": 900,
+    # The store learns the version the archive now holds.
+    "pipelines.incremental.StateCommitPipeline": 910,
 }
 
 DOWNLOADER_MIDDLEWARES = {
@@ -80,7 +84,16 @@ DOWNLOADER_MIDDLEWARES = {
     # sees responses after decompression, charset repair and redirects.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
+    # Conditional requests for documents the archive holds; 304 or the same bytes end the
+    # request as unchanged (crawler.incremental). Inside the WARC capture: it sees raw bytes.
+    "crawler.incremental.ConditionalRequestMiddleware": 940,
+    # Every exchange as WARC records, before redirects and decompression: what was served.
+    "crawler.warc.WarcCaptureMiddleware": 950,
 }
+# The crawl-state store's lifecycle, commits and end-of-crawl re-checks (crawler.incremental).
+EXTENSIONS = {"crawler.incremental.IncrementalExtension": 500}
+# GOVARCHIVE_REPLAY_WARC set: answer every request from those WARC captures (crawler.replay).
+ADDONS = {"crawler.replay.ReplayAddon": 0}
 # Backoff before the n-th retry of a request: min(MAX, BASE * 2**(n-1)) * uniform(0.5, 1.5)
 # seconds; a Retry-After header on 429/503 (capped at MAX) is a floor. BASE 0 = no wait.
 GOVARCHIVE_RETRY_BACKOFF_BASE = float(_env("GOVARCHIVE_RETRY_BACKOFF_BASE", "1.0"))
@@ -128,6 +141,21 @@ GOVARCHIVE_ATTACHMENT_TEXT_ENABLED = _env("GOVARCHIVE_ATTACHMENT_TEXT_ENABLED", 
 GOVARCHIVE_ATTACHMENT_MAX_PAGES = int(_env("GOVARCHIVE_ATTACHMENT_MAX_PAGES", "200"))
 # Read files in worker threads, off the crawl's event loop.
 GOVARCHIVE_ATTACHMENT_TEXT_THREADED = True
+
+# WARC capture (crawler/warc.py): files under GOVARCHIVE_WARC_DIR (empty: ARCHIVE_DIR/warc),
+# rotated past GOVARCHIVE_WARC_MAX_BYTES.
+GOVARCHIVE_WARC_ENABLED = _env("GOVARCHIVE_WARC_ENABLED", "1").lower() not in ("0", "false", "no")
+GOVARCHIVE_WARC_DIR = _env("GOVARCHIVE_WARC_DIR", "")
+GOVARCHIVE_WARC_MAX_BYTES = int(_env("GOVARCHIVE_WARC_MAX_BYTES", str(1 << 30)))
+# Replay instead of the network: a WARC file or folder (crawler/replay.py). Empty: live.
+GOVARCHIVE_REPLAY_WARC = _env("GOVARCHIVE_REPLAY_WARC", "")
+# Incremental re-crawls (crawler/incremental.py): the store is GOVARCHIVE_STATE_DIR/<spider>.sqlite
+# (empty: ARCHIVE_DIR/state); RECHECK re-requests known documents the lists no longer link.
+GOVARCHIVE_INCREMENTAL_ENABLED = _env("GOVARCHIVE_INCREMENTAL_ENABLED", "1").lower() not in (
+    "0", "false", "no"
+)  # fmt: skip
+GOVARCHIVE_STATE_DIR = _env("GOVARCHIVE_STATE_DIR", "")
+GOVARCHIVE_INCREMENTAL_RECHECK = True
 
 # Drop records that fail the JSON Schema instead of archiving them flagged.
 GOVARCHIVE_VALIDATION_DROP = False

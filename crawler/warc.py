@@ -15,6 +15,7 @@ record_id, payload_digest}; the archived record carries it as its ``warc`` field
 from __future__ import annotations
 
 import io
+import json
 import logging
 import os
 from dataclasses import asdict, dataclass
@@ -26,8 +27,11 @@ from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+
+from crawler.incremental import KNOWN, PROFILE_URIS, unchanged_profile
 
 if TYPE_CHECKING:
     from typing import Self
@@ -49,6 +53,7 @@ class WarcRef:
     offset: int
     record_id: str
     payload_digest: str | None
+    date: str | None = None  # WARC-Date: what a later revisit record refers to
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -163,6 +168,7 @@ class WarcFileWriter:
             offset=offset,
             record_id=response_record.rec_headers.get_header("WARC-Record-ID"),
             payload_digest=response_record.rec_headers.get_header("WARC-Payload-Digest"),
+            date=response_record.rec_headers.get_header("WARC-Date"),
         )
 
     def write_revisit(
@@ -193,6 +199,7 @@ class WarcFileWriter:
             offset=offset,
             record_id=record.rec_headers.get_header("WARC-Record-ID"),
             payload_digest=digest,
+            date=record.rec_headers.get_header("WARC-Date"),
         )
 
     def close(self) -> None:
@@ -238,9 +245,13 @@ class WarcCaptureMiddleware:
         spider = self.crawler.spider
         name = spider.name if spider is not None else "crawl"
         worker = self.crawler.settings.get("GOVARCHIVE_WORKER_ID") or None
+        # What `scrapy reprocess` needs to run the same crawl again from these captures.
+        arguments = {"start_urls": ",".join(getattr(spider, "start_urls", []) or [])}
+        if getattr(spider, "host_patterns", None):
+            arguments["allowed_hosts"] = ",".join(spider.host_patterns)
         info = {
             "spider": name,
-            "start-urls": " ".join(getattr(spider, "start_urls", []) or []),
+            "spider-arguments": json.dumps(arguments, ensure_ascii=False),
             "user-agent": self.crawler.settings.get("USER_AGENT", ""),
         }
         self.writer = WarcFileWriter(
@@ -257,7 +268,7 @@ class WarcCaptureMiddleware:
         if self.writer is None or request.meta.get("warc_replayed"):
             return response
         try:
-            ref = self.writer.write_exchange(request, response)
+            ref = self._capture(request, response)
         except OSError:
             logger.exception("Could not write the WARC record of %s", response.url)
             if self.crawler.stats is not None:
@@ -268,3 +279,37 @@ class WarcCaptureMiddleware:
             self.crawler.stats.inc_value("govarchive/warc/records")
             self.crawler.stats.inc_value("govarchive/warc/bytes", len(response.body))
         return response
+
+    def _capture(self, request: Request, response: Response) -> WarcRef:
+        """A revisit record for a known document that came back unchanged (crawler.
+        incremental), else the full request/response exchange."""
+        assert self.writer is not None
+        profile = unchanged_profile(request, response)
+        known = request.meta.get(KNOWN) or {}
+        if profile is not None and known.get("warc_payload_digest") and known.get("warc_date"):
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("govarchive/warc/revisits")
+            return self.writer.write_revisit(
+                response.url,
+                digest=known["warc_payload_digest"],
+                refers_to_uri=known.get("warc_url") or response.url,
+                refers_to_date=known["warc_date"],
+                response=response,
+                profile=PROFILE_URIS[profile],
+            )
+        return self.writer.write_exchange(request, response)
+
+
+def read_warcinfo(path: Path) -> dict[str, str]:
+    """The fields of a WARC file's warcinfo record (its first record), or {}."""
+    with path.open("rb") as handle:
+        for record in ArchiveIterator(handle):
+            if record.rec_type != "warcinfo":
+                return {}
+            fields = {}
+            for line in record.content_stream().read().decode("utf-8", "replace").splitlines():
+                name, _, value = line.partition(":")
+                if value:
+                    fields[name.strip()] = value.strip()
+            return fields
+    return {}

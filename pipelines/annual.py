@@ -42,6 +42,8 @@ class AnnualReportPipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
+        if adapter.get("status") == "gone":
+            return item  # a tombstone has no text to read
         title, text = adapter.get("title"), adapter.get("text") or ""
         annual = is_annual_report(title, text)
         adapter["is_annual_report"] = annual

@@ -15,10 +15,12 @@ still serialised by Scrapy's own JsonLinesItemExporter.
 from __future__ import annotations
 
 import io
+import json
 import logging
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import NotConfigured
 from scrapy.exporters import JsonLinesItemExporter
 
+from crawler.incremental import crawl_state, reconcile
 from crawler.records import to_record
 
 if TYPE_CHECKING:
@@ -44,11 +47,35 @@ def run_file_name(spider_name: str, started: datetime, attempt: int = 0) -> str:
     return f"{spider_name}-{stamp}{f'-{attempt}' if attempt else ''}.jsonl"
 
 
+INTERRUPTED = ".interrupted"
+
+
+def recover_interrupted_runs(archive_dir: Path, spider_name: str) -> list[Path]:
+    """Give the run files of killed crawls (``<spider>-….jsonl.part`` no writer holds) their
+    final name, ``<spider>-<start>.interrupted.jsonl``: their lines are whole and archived
+    (the crawl-state store counts them as such), so readers of ``*.jsonl`` must see them."""
+    # Imported here: pipelines.archive_writer also runs as a script (python -m), which must
+    # not find itself already imported through this package.
+    from pipelines.archive_writer import is_locked, repair_tail
+
+    recovered = []
+    for part in sorted(archive_dir.glob(f"{spider_name}-*.jsonl{PART_SUFFIX}")):
+        if is_locked(part):
+            continue  # a crawl still writing it
+        repair_tail(part)  # the writer process itself may have been killed mid-line
+        stem = part.name.removesuffix(f".jsonl{PART_SUFFIX}")
+        target = part.with_name(f"{stem}{INTERRUPTED}.jsonl")
+        os.replace(part, target)
+        recovered.append(target)
+    return recovered
+
+
 class RecordWriter:
     """Appends records to a JSON Lines file through a writer process, one line per record."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
+        # Absolute: the writer process runs in the project folder, not in this one's.
+        self.path = path = path.absolute()
         # Reserve the name (two runs started in the same second must not share a file).
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
         self._process = subprocess.Popen(
@@ -61,9 +88,22 @@ class RecordWriter:
         )
         assert self._process.stdin is not None
         self._stdin = self._process.stdin
+        self._await_lock()
         self._buffer = io.BytesIO()
         self._exporter = JsonLinesItemExporter(self._buffer, encoding="utf-8")
         self.count = 0
+
+    def _await_lock(self, timeout: float = 10) -> None:
+        """Wait until the writer process holds the file's lock: from then on another crawl
+        starting in this folder sees the file as live, not as an interrupted run's."""
+        from pipelines.archive_writer import is_locked
+
+        deadline = time.monotonic() + timeout
+        while not is_locked(self.path):
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                logger.warning("Archive writer for %s has not locked it yet", self.path)
+                return
+            time.sleep(0.005)
 
     def write(self, record: dict[str, Any]) -> None:
         self._buffer.seek(0)
@@ -106,6 +146,11 @@ class JsonLinesArchivePipeline:
         spider = self.crawler.spider
         name = spider.name if spider is not None else "crawl"
         self.archive_dir.mkdir(parents=True, exist_ok=True)
+        for recovered in recover_interrupted_runs(self.archive_dir, name):
+            logger.warning("Kept the records of an interrupted run as %s", recovered)
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("govarchive/archive/recovered_runs")
+            self._reconcile(recovered)
         started = datetime.now(UTC)
         for attempt in range(100):
             final = self.archive_dir / run_file_name(name, started, attempt)
@@ -121,6 +166,17 @@ class JsonLinesArchivePipeline:
         else:  # pragma: no cover - a hundred runs in one second
             raise RuntimeError(f"cannot create a run file in {self.archive_dir}")
         logger.info("Archiving to %s", part)
+
+    def _reconcile(self, path: Path) -> None:
+        """The crawl-state store learns the interrupted run's records it missed (the run was
+        killed between archiving them and committing them)."""
+        state = crawl_state(self.crawler)
+        if state is None:
+            return
+        with path.open(encoding="utf-8") as lines:
+            added = reconcile(state, [json.loads(line) for line in lines if line.strip()])
+        if added:
+            logger.info("Crawl state: %d records of %s were not committed; added", added, path)
 
     def process_item(self, item: Any) -> Any:
         assert self.writer is not None, "open_spider() was not called"

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from extraction.attachments import file_name
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
     from typing import Self
 
     from scrapy.crawler import Crawler
-    from twisted.internet.defer import Deferred
 
 logger = logging.getLogger(__name__)
 # pdfminer logs a warning per damaged object of a broken PDF; the entry's error says it once.
@@ -91,7 +91,7 @@ class AttachmentTextPipeline:
             threaded=settings.getbool("GOVARCHIVE_ATTACHMENT_TEXT_THREADED", True),
         )
 
-    def process_item(self, item: Any) -> Any | Deferred[Any]:
+    async def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         if adapter.get("file_body") and not adapter.get("html"):
             adapter["text_source"] = "attachment"  # a file document has no page text at all
@@ -102,10 +102,10 @@ class AttachmentTextPipeline:
             adapter["file_body"] = b""
             return item
         if self.threaded:
-            deferred = deferToThread(self._read_all, jobs)
-            deferred.addCallback(self._apply, item)
-            return deferred
-        return self._apply(self._read_all(jobs), item)
+            results = await maybe_deferred_to_future(deferToThread(self._read_all, jobs))
+        else:
+            results = self._read_all(jobs)
+        return self._apply(results, item)
 
     # Which files, and reading them -------------------------------------------------------
 

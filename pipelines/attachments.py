@@ -8,18 +8,19 @@ stored by the SHA-256 of its bytes::
     <store>/files/ab/cd/abcd…<64 hex>.pdf
 
 The store is ``ARCHIVE_DIR`` unless ``GOVARCHIVE_FILES_STORE`` names another root (a directory
-or any FilesPipeline store URI). The extension comes from a fixed table, chosen by the sniffed
-bytes, else the Content-Type, else the URL's extension, else ``.bin``: nothing of the URL path
-or of a Content-Disposition file name ever reaches the stored path. Identical content is stored
-once, whatever URLs it came from.
+or any FilesPipeline store URI). The media type is extraction.mediatypes' answer (the sniffed
+bytes, else the Content-Type, else the URL's extension) and the extension follows from it by a
+fixed table, else ``.bin`` (a Kingsoft .wps is stored as the .doc it is; see that module):
+nothing of the URL path or of a Content-Disposition file name ever reaches the stored path.
+Identical content is stored once, whatever URLs it came from.
 
 After this stage each entry reads::
 
     {url, name, sha256, bytes, media_type, stored_path, text_chars, error}
 
 ``stored_path`` is relative to the store root (``files/ab/cd/….pdf``), ``media_type`` comes
-from the bytes (magic numbers), falling back to the Content-Type, ``text_chars`` is left None
-for the text stage, and ``error`` is None or why the file is missing (``HTTP 404``,
+from the bytes (magic numbers), falling back to the Content-Type and the URL, ``text_chars`` is
+left None for the text stage, and ``error`` is None or why the file is missing (``HTTP 404``,
 ``timeout``, ``too large (… bytes > …-byte cap)``, ``got an HTML page, not a file`` …). A failed
 attachment never fails the item: the document is archived with the entry's error.
 """
@@ -28,12 +29,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import logging
 import os
 import re
 import tempfile
-import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -47,7 +46,7 @@ from scrapy.pipelines.files import FilesPipeline, FSFilesStore
 from scrapy.utils.defer import ensure_awaitable
 from w3lib.url import safe_url_string
 
-from extraction.attachments import attachment_extension
+from extraction.mediatypes import HTML, JSON, extension_for, media_type_of
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -70,236 +69,11 @@ ENTRY_KEYS = (
     "text_status", "pages",
 )  # fmt: skip
 
-# Media types ---------------------------------------------------------------------------------
-PDF = "application/pdf"
-DOC = "application/msword"
-XLS = "application/vnd.ms-excel"
-PPT = "application/vnd.ms-powerpoint"
-OLE = "application/x-ole-storage"  # an OLE2 container whose kind the bytes do not tell
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-OFD = "application/ofd"
-ODT = "application/vnd.oasis.opendocument.text"
-ODS = "application/vnd.oasis.opendocument.spreadsheet"
-ODP = "application/vnd.oasis.opendocument.presentation"
-ZIP = "application/zip"
-RAR = "application/vnd.rar"
-SEVEN_Z = "application/x-7z-compressed"
-RTF = "application/rtf"
-TEXT = "text/plain"
-CSV = "text/csv"
-XML = "application/xml"
-HTML = "text/html"
-JSON = "application/json"
-OCTET = "application/octet-stream"
-
-# The only extensions a stored file can get.
-EXTENSIONS = {
-    PDF: ".pdf", DOC: ".doc", XLS: ".xls", PPT: ".ppt",
-    DOCX: ".docx", XLSX: ".xlsx", PPTX: ".pptx", OFD: ".ofd",
-    ODT: ".odt", ODS: ".ods", ODP: ".odp",
-    ZIP: ".zip", RAR: ".rar", SEVEN_Z: ".7z", RTF: ".rtf", TEXT: ".txt", CSV: ".csv", XML: ".xml",
-    "image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/tiff": ".tif",
-    "image/bmp": ".bmp",
-}  # fmt: skip
-# Content-Type spellings servers use for the same types.
-_CONTENT_TYPE_ALIASES = {
-    "application/x-pdf": PDF, "application/acrobat": PDF, "application/vnd.pdf": PDF,
-    "application/doc": DOC, "application/vnd.msword": DOC, "application/kswps": DOC,
-    "application/vnd.ms-word": DOC, "application/x-msexcel": XLS, "application/excel": XLS,
-    "application/x-excel": XLS, "application/kset": XLS, "application/x-zip-compressed": ZIP,
-    "application/x-zip": ZIP, "application/x-rar-compressed": RAR, "application/x-rar": RAR,
-    "text/rtf": RTF, "application/vnd.ofd": OFD, "image/jpg": "image/jpeg",
-    "application/csv": CSV, "text/xml": XML,
-}  # fmt: skip
-# Types that say nothing about the file.
-_GENERIC_TYPES = frozenset({OCTET, "binary/octet-stream", "application/x-download",
-                            "application/download", "application/force-download",
-                            "application/unknown", "application/x-msdownload"})  # fmt: skip
-# OLE2 / zip containers whose kind the URL may tell better than the bytes (.wps, .et, .dps).
-_URL_REFINES = {OLE: {"doc", "xls", "ppt", "wps", "et", "dps"}, TEXT: {"csv", "txt"}}
-_URL_TYPES = {
-    "pdf": PDF, "doc": DOC, "wps": DOC, "xls": XLS, "et": XLS, "ppt": PPT, "dps": PPT,
-    "docx": DOCX, "xlsx": XLSX, "pptx": PPTX, "ofd": OFD, "zip": ZIP, "rar": RAR,
-    "7z": SEVEN_Z, "rtf": RTF, "csv": CSV, "odt": ODT, "ods": ODS,
-}  # fmt: skip
-
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_OLE_STREAMS = (  # root stream names, most specific first
-    ("WordDocument", DOC), ("PowerPoint Document", PPT), ("Workbook", XLS), ("Book", XLS),
-)  # fmt: skip
-_HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<meta",
-                b"<title", b"<div", b"<form", b"<table", b"<center", b"<h1", b"<p>", b"<br",
-                b"<link", b"<style")  # fmt: skip
 _SAFE_PATH = re.compile(STORE_FOLDER + r"/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}\.[a-z0-9]{1,4}")
 _MAXSIZE_MESSAGE = re.compile(r"(\d+) bytes which is larger than download max size \((\d+)\)")
 
 
-# Sniffing ------------------------------------------------------------------------------------
-
-
-def _ole_type(body: bytes) -> str:
-    """Word, Excel or PowerPoint by the OLE2 directory's stream names (entries are 128-byte
-    records on 128-byte boundaries; a name is UTF-16LE, NUL-terminated)."""
-    for name, media_type in _OLE_STREAMS:
-        needle = name.encode("utf-16-le") + b"\x00\x00"
-        start = body.find(needle, 512)
-        while start != -1:
-            if start % 128 == 0:
-                return media_type
-            start = body.find(needle, start + 1)
-    return OLE
-
-
-def _zip_names(body: bytes) -> list[str]:
-    """Member names of a zip: from its central directory, else (a truncated file) from the
-    local headers."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(body)) as archive:
-            return archive.namelist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
-        pass
-    names = []
-    for match in re.finditer(rb"PK\x03\x04", body[: 4 * MB]):
-        header = body[match.start() : match.start() + 30]
-        if len(header) < 30:
-            break
-        length = int.from_bytes(header[26:28], "little")
-        names.append(body[match.start() + 30 : match.start() + 30 + length].decode("cp437"))
-    return names
-
-
-def _zip_type(body: bytes) -> str:
-    names = _zip_names(body)
-    lowered = {name.lower() for name in names}
-    if "[content_types].xml" in lowered:
-        if any(name.startswith("word/") for name in lowered):
-            return DOCX
-        if any(name.startswith("xl/") for name in lowered):
-            return XLSX
-        if any(name.startswith("ppt/") for name in lowered):
-            return PPTX
-    if "ofd.xml" in lowered:
-        return OFD
-    if names and names[0] == "mimetype":
-        declared = body[38 : 38 + 60]
-        for media_type in (ODT, ODS, ODP):
-            if declared.startswith(media_type.encode()):
-                return media_type
-    return ZIP
-
-
-def looks_like_html(body: bytes) -> bool:
-    """True when the bytes are an HTML page (an error or login page served for a file)."""
-    head = body[:2048].lstrip(b"\xef\xbb\xbf\x00 \t\r\n").lower()
-    if head.startswith(b"<?xml"):
-        return b"<html" in head
-    return head.startswith(_HTML_STARTS) or b"<html" in head[:512]
-
-
-def _is_text(body: bytes) -> bool:
-    sample = body[:8192]
-    if b"\x00" in sample:
-        return False
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            text = sample.decode(encoding)
-        except UnicodeDecodeError as exc:
-            if exc.start < len(sample) - 4:  # not just a character cut at the sample's end
-                continue
-            text = sample[: exc.start].decode(encoding)
-        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
-        return controls <= len(text) // 100
-    return False
-
-
-def _is_json(body: bytes) -> bool:
-    stripped = body.strip()
-    if stripped[:1] not in (b"{", b"[") or len(stripped) > MB:
-        return False
-    try:
-        json.loads(stripped.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return False
-    return True
-
-
-def sniff_media_type(body: bytes) -> str | None:
-    """The media type the bytes show (magic numbers), or None when they do not tell."""
-    if body.startswith(b"%PDF-") or b"%PDF-" in body[:1024]:
-        return PDF
-    if body.startswith(_OLE_MAGIC):
-        return _ole_type(body)
-    if body.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _zip_type(body)
-    if body.startswith(b"Rar!\x1a\x07"):
-        return RAR
-    if body.startswith(b"7z\xbc\xaf\x27\x1c"):
-        return SEVEN_Z
-    if body.startswith(b"{\\rtf"):
-        return RTF
-    if body.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if body.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if body.startswith((b"GIF87a", b"GIF89a")):
-        return "image/gif"
-    if body.startswith((b"II*\x00", b"MM\x00*")):
-        return "image/tiff"
-    if looks_like_html(body):
-        return HTML
-    if _is_json(body):
-        return JSON
-    if body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml"):
-        return XML
-    if _is_text(body):
-        return TEXT
-    return None
-
-
-def _declared_type(content_type: str | None) -> str | None:
-    if not content_type:
-        return None
-    media_type = content_type.split(";", 1)[0].strip().lower()
-    media_type = _CONTENT_TYPE_ALIASES.get(media_type, media_type)
-    if not media_type or media_type in _GENERIC_TYPES or "/" not in media_type:
-        return None
-    return media_type
-
-
-def media_type_of(body: bytes, content_type: str | None = None, url: str = "") -> str:
-    """Media type of a downloaded file: sniffed from its bytes, refined by the URL for OLE2
-    and text files, else the Content-Type, else the URL's extension, else octet-stream."""
-    sniffed = sniff_media_type(body)
-    declared = _declared_type(content_type)
-    extension = attachment_extension(url) if url else None
-    if sniffed in _URL_REFINES:
-        if extension in _URL_REFINES[sniffed]:
-            return _URL_TYPES[extension]
-        if sniffed == TEXT and declared == HTML:
-            return HTML  # "File not found" served as a page
-        if declared in EXTENSIONS and declared != TEXT:
-            return declared
-        return sniffed
-    if sniffed is not None:
-        return sniffed
-    if declared is not None and declared != HTML:
-        return declared
-    if declared == HTML:
-        return HTML  # bytes that say nothing, served as a page
-    return _URL_TYPES.get(extension or "", OCTET)
-
-
-def extension_for(media_type: str, url: str = "") -> str:
-    """A safe extension for a stored file: from a fixed table only, never from the URL text
-    (the URL's extension counts only when it is one of the known attachment extensions)."""
-    if media_type in EXTENSIONS and media_type != OLE:
-        return EXTENSIONS[media_type]
-    extension = attachment_extension(url) if url else None
-    if extension in _URL_TYPES:
-        return "." + extension
-    return ".bin"
+# Storage layout ------------------------------------------------------------------------------
 
 
 def content_path(sha256: str, extension: str) -> str:
@@ -566,7 +340,7 @@ class AttachmentsPipeline(FilesPipeline):
         described = (
             hashlib.sha256(body).hexdigest(),
             media_type,
-            extension_for(media_type, request.url),
+            extension_for(media_type),
         )
         request.meta["_govarchive_content"] = (body, described)
         return described

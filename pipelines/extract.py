@@ -43,6 +43,8 @@ class ExtractPipeline:
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         html = adapter.get("html") or ""
+        if adapter.get("status") == "gone":
+            return item  # a tombstone: nothing was served to extract
         if adapter.get("file_body") and not html:
             # A document that is a file: its text comes from the attachment stages.
             self._count("govarchive/extract/file_document")

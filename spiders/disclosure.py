@@ -48,9 +48,10 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as twisted_error
 
 from crawler.encoding import choose_encoding
+from crawler.incremental import KNOWN, UnchangedDocument
 from crawler.items import DisclosureDocument
 from crawler.middlewares import repair_text_response
-from extraction.files import DOCUMENT_TYPES, sniff_media_type
+from extraction.mediatypes import DOCUMENT_TYPES, sniff_media_type
 from spiders.jpage import (
     JpageConfig,
     JpageError,
@@ -85,6 +86,8 @@ logger = logging.getLogger(__name__)
 
 # Scheduler priority of a list's document rows over menus and navigation.
 LIST_ITEM_PRIORITY = 10
+# Answers that mean a document was removed (a tombstone for one the archive holds).
+GONE_STATUSES = frozenset({404, 410})
 
 _TIMEOUTS = (
     DownloadTimeoutError,
@@ -159,6 +162,11 @@ def _decoded_text(response: Response) -> str:
         response.body, content_type.decode("latin-1") if content_type else None
     )
     return response.body.decode(encoding, errors="replace")
+
+
+def _header_text(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 def _meta(response: Response) -> dict[str, Any]:
@@ -462,11 +470,16 @@ class DisclosureSpider(scrapy.Spider):
         """A list row's file that could not be fetched: logged and counted like any failed
         request, and archived as what the list says of it (title, date, URL) with the error,
         so a document that has gone from the server is still on record."""
-        self.on_error(failure)
+        tombstones = list(self.on_error(failure))
+        if tombstones:
+            yield from tombstones
+            return
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            return  # refused by policy (robots.txt): not fetched, not a document we may keep
+            return  # unchanged, or refused by policy (robots.txt): nothing new to keep
         request = failure.request  # type: ignore[attr-defined]
         meta = request.meta
+        if meta.get(KNOWN):
+            return  # archived before: a failed re-fetch is no new version of it
         response = getattr(failure.value, "response", None)
         item = DisclosureDocument(
             url=request.url,
@@ -651,7 +664,7 @@ class DisclosureSpider(scrapy.Spider):
 
     def on_part_error(self, failure: Failure) -> Iterator[DisclosureDocument]:
         """A part failed for good: count it, and yield the document with the parts so far."""
-        self.on_error(failure)
+        list(self.on_error(failure))  # logged and counted; a part is never a tombstone
         request = failure.request  # type: ignore[attr-defined]
         chain = request.meta["multipage"]
         item: DisclosureDocument = chain["item"]
@@ -690,9 +703,13 @@ class DisclosureSpider(scrapy.Spider):
             pagination=True,
         )
 
-    def on_error(self, failure: Failure) -> None:
-        """Log and count a failed request; the crawl goes on."""
+    def on_error(self, failure: Failure) -> Iterator[DisclosureDocument]:
+        """Log and count a failed request; the crawl goes on. A known document that now
+        answers 404/410 yields its tombstone (crawler.incremental)."""
         request = failure.request  # type: ignore[attr-defined]
+        if failure.check(UnchangedDocument):
+            logger.debug("Unchanged: %s", request.url)  # counted by the middleware
+            return
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             # Refused by policy (robots.txt, offsite), not a fetch failure.
             why = "robots_txt" if "robots.txt" in str(failure.value) else "other"
@@ -710,4 +727,32 @@ class DisclosureSpider(scrapy.Spider):
             request.url,
             request.meta.get("source_url"),
             failure.getErrorMessage(),
+        )
+        tombstone = self._tombstone(failure)
+        if tombstone is not None:
+            yield tombstone
+
+    def _tombstone(self, failure: Failure) -> DisclosureDocument | None:
+        """The record of a document the archive holds live that is now 404/410: ``status``
+        gone, its last title, the answer's status and capture."""
+        if not failure.check(HttpError):
+            return None
+        response = failure.value.response
+        known = failure.request.meta.get(KNOWN)  # type: ignore[attr-defined]
+        if response.status not in GONE_STATUSES or not known or known.get("status") != "live":
+            return None
+        self._inc("govarchive/incremental/tombstones")
+        logger.info(
+            "Gone (%d): %s, last seen %s", response.status, response.url, known["last_seen"]
+        )
+        return DisclosureDocument(
+            url=response.url,
+            source_url=failure.request.meta.get("source_url"),  # type: ignore[attr-defined]
+            fetched_at=DisclosureDocument.now(),
+            http_status=response.status,
+            content_type=_header_text(response, b"Content-Type"),
+            content_sha256=hashlib.sha256(response.body).hexdigest(),
+            title=known.get("title"),
+            status="gone",
+            warc=response.meta.get("warc"),
         )

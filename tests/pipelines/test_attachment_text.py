@@ -10,6 +10,7 @@ import pytest
 from reportlab.lib.pdfencrypt import StandardEncryption
 from scrapy.exceptions import NotConfigured
 
+from crawler.offline import run_now
 from crawler.records import record_validator, to_record
 from pipelines.attachment_text import AttachmentTextPipeline, local_store
 from tests.pipelines.helpers import item, make_pipeline
@@ -79,7 +80,7 @@ def test_pointer_page_takes_the_reports_text(stage, tmp_path: Path) -> None:
             )
         ],
     )
-    stage.process_item(doc)
+    run_now(stage.process_item(doc))
     assert doc.text_source == "attachment"
     assert doc.text_source_urls == ["http://127.0.0.1/f/r.pdf"]
     assert doc.page_text == "详见附件。"
@@ -104,7 +105,7 @@ def test_page_with_its_own_text_keeps_it(stage, tmp_path: Path) -> None:
             entry("http://127.0.0.1/f/a.docx", "附件", store(tmp_path, form, ".docx"), DOCX, form)
         ],
     )
-    stage.process_item(doc)
+    run_now(stage.process_item(doc))
     assert (doc.text, doc.text_source, doc.page_text) == (own, "page", None)
     assert doc.attachments[0]["text_chars"] > 100  # read all the same
 
@@ -126,7 +127,7 @@ def test_unreadable_files_get_an_error_and_a_counter(stage, tmp_path, body, stat
             entry("http://127.0.0.1/f/x.pdf", "x.pdf", store(tmp_path, body, ".pdf"), PDF, body)
         ],
     )
-    stage.process_item(doc)
+    run_now(stage.process_item(doc))
     (read,) = doc.attachments
     assert read["text_status"] == status
     assert read["error"].startswith(f"{status}: ")
@@ -143,7 +144,7 @@ def test_entries_not_stored_are_not_read(stage) -> None:
         "stored_path": None,
     }
     doc = item(title="t", text="详见附件", attachments=[failed])
-    stage.process_item(doc)
+    run_now(stage.process_item(doc))
     assert doc.attachments == [failed]
     assert _stats(stage) == {}
 
@@ -151,7 +152,7 @@ def test_entries_not_stored_are_not_read(stage) -> None:
 def test_a_stored_file_gone_from_the_store_is_an_error(stage) -> None:
     missing = entry("http://127.0.0.1/f/m.pdf", "m", "files/00/00/" + "0" * 64 + ".pdf", PDF, b"x")
     doc = item(title="t", text="详见附件", attachments=[missing])
-    stage.process_item(doc)
+    run_now(stage.process_item(doc))
     assert doc.attachments[0]["error"] == "stored file missing from the file store"
     assert _stats(stage)["govarchive/attachments/text/missing"] == 1
 
@@ -160,7 +161,7 @@ def test_file_document_reads_its_own_bytes_offline(stage) -> None:
     report = SAMPLE_DOCX_REPORT.docx()
     url = "http://127.0.0.1/upload/2022.docx"
     doc = item(url=url, file_body=report, content_type=DOCX, attachments=[{"url": url, "name": ""}])
-    stage.process_item(doc)
+    run_now(stage.process_item(doc))
     assert doc.text_source == "attachment"
     assert doc.title == SAMPLE_DOCX_REPORT.title  # no list row named it: the file's own title
     assert doc.page_text is None
@@ -173,16 +174,15 @@ def test_same_file_is_read_once(stage, tmp_path: Path) -> None:
     path = store(tmp_path, report, ".pdf")
     for n in range(2):
         url = f"http://127.0.0.1/f/{n}.pdf"
-        stage.process_item(
-            item(title="t", text="详见附件", attachments=[entry(url, "r", path, PDF, report)])
-        )
+        doc = item(title="t", text="详见附件", attachments=[entry(url, "r", path, PDF, report)])
+        run_now(stage.process_item(doc))
     (tmp_path / path).unlink()  # a third read would fail: the cache answers
     doc = item(
         title="t",
         text="详见附件",
         attachments=[entry("http://127.0.0.1/f/2.pdf", "r", path, PDF, report)],
     )
-    stage.process_item(doc)
+    run_now(stage.process_item(doc))
     assert doc.attachments[0]["text_status"] == "ok"
 
 
@@ -198,5 +198,5 @@ def test_file_document_without_a_printed_title_is_named_by_its_file(stage) -> No
     body = render_pdf(["一、基本情况", "本单位全年共办理政府信息公开申请十件，均已按期答复。" * 3])
     url = "http://127.0.0.1/upload/%E5%B9%B4%E6%8A%A5.pdf"
     doc = item(url=url, file_body=body, content_type=PDF, attachments=[{"url": url, "name": ""}])
-    stage.process_item(doc)
+    run_now(stage.process_item(doc))
     assert doc.title == "年报"

@@ -36,10 +36,9 @@ from twisted.python.failure import Failure
 
 from crawler.offline import OfflinePipelines
 from crawler.records import record_validator, to_record
-from pipelines.attachments import (
+from extraction.mediatypes import (
     DOC,
     DOCX,
-    ENTRY_KEYS,
     OCTET,
     OFD,
     OLE,
@@ -48,12 +47,15 @@ from pipelines.attachments import (
     XLS,
     XLSX,
     ZIP,
-    AttachmentError,
-    AttachmentsPipeline,
-    classify_failure,
     extension_for,
     media_type_of,
     sniff_media_type,
+)
+from pipelines.attachments import (
+    ENTRY_KEYS,
+    AttachmentError,
+    AttachmentsPipeline,
+    classify_failure,
 )
 from tests.file_site import FileSite, serve_files
 from tests.pipelines.helpers import item, make_pipeline
@@ -290,7 +292,7 @@ def test_sniff_media_type(body: bytes, expected: str | None) -> None:
 )  # fmt: skip
 def test_media_type_and_extension(body, content_type, url, media_type, extension) -> None:
     assert media_type_of(body, content_type, url) == media_type
-    assert extension_for(media_type, url) == extension
+    assert extension_for(media_type) == extension
 
 
 # Entries ---------------------------------------------------------------------------------------
@@ -623,7 +625,9 @@ def test_stored_files_and_entries(sites, crawl) -> None:
     assert other.requests.count("/files/other.pdf") == 1
 
     assert main.requests.count("/files/report.pdf") == 1
-    stored = sorted(p.relative_to(archive).as_posix() for p in archive.rglob("*") if p.is_file())
+    stored = sorted(
+        p.relative_to(archive).as_posix() for p in (archive / "files").rglob("*") if p.is_file()
+    )
     assert [p for p in stored if not p.endswith(".jsonl")] == sorted(
         {
             first["report.pdf"]["stored_path"],

@@ -239,8 +239,8 @@ def test_failure_reason(exc: Exception, reason: str) -> None:
 
 def test_errback_logs_and_counts(caplog: pytest.LogCaptureFixture) -> None:
     spider = _spider()
-    spider.on_error(_failure(_http_error(404)))
-    spider.on_error(_failure(DNSLookupError(), url="http://www.example.gov.cn/b.html"))
+    list(spider.on_error(_failure(_http_error(404))))
+    list(spider.on_error(_failure(DNSLookupError(), url="http://www.example.gov.cn/b.html")))
     assert _stat(spider, "govarchive/fetch/failed") == 2
     assert _stat(spider, "govarchive/fetch/failed/http_404") == 1
     assert _stat(spider, "govarchive/fetch/failed/dns") == 1
@@ -251,7 +251,7 @@ def test_errback_logs_and_counts(caplog: pytest.LogCaptureFixture) -> None:
 
 def test_errback_robots_is_ignored_not_failed() -> None:
     spider = _spider()
-    spider.on_error(_failure(IgnoreRequest("Forbidden by robots.txt")))
+    list(spider.on_error(_failure(IgnoreRequest("Forbidden by robots.txt"))))
     assert _stat(spider, "govarchive/fetch/failed") is None
     assert _stat(spider, "govarchive/fetch/ignored/robots_txt") == 1
 
