@@ -58,8 +58,10 @@ class OfflinePipelines:
         settings = Settings(settings.copy_to_dict() if settings else get_project_settings())
         for switch in CRAWL_ONLY_SWITCHES:
             settings.set(switch, False, priority="cmdline")
-        # process() is synchronous: attachment text is read in place, not in a thread.
+        # process() is synchronous: pages and attachment texts are read in place, not in
+        # worker processes or threads.
         settings.set("GOVARCHIVE_ATTACHMENT_TEXT_THREADED", False, priority="cmdline")
+        settings.set("GOVARCHIVE_EXTRACT_WORKERS", 0, priority="cmdline")
         self.crawler = _OfflineCrawler(settings=settings)
         self.crawler.stats = MemoryStatsCollector(self.crawler)  # type: ignore[arg-type]
         self.pipelines = []

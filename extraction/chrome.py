@@ -17,7 +17,14 @@ import lxml.html
 
 from extraction.attachments import attachment_extension
 from extraction.chinese import to_simplified
-from extraction.html import compact, element_text, is_hidden, visible_lines
+from extraction.html import (
+    compact,
+    element_text,
+    is_hidden,
+    render_chunks,
+    text_lines,
+    visible_lines,
+)
 from extraction.metadata import STRONG_KEYS, is_metadata_line, read_block
 
 # Whole-text chrome phrases, compared on text with all whitespace removed.
@@ -221,10 +228,19 @@ def remove_chrome(root: lxml.html.HtmlElement) -> int:
     page_chars = len(compact(root.text_content()))
     # Wrapper chains (p > span > font) share one text: judge it once.
     not_chrome: set[str] = set()
+    # The page is rendered once; each candidate's text is read from that rendering. Valid
+    # while walking top-down: an element's subtree is untouched until the element itself is
+    # judged (removals so far were of its ancestors, which detach it, or of earlier,
+    # disjoint subtrees). Text under a <pre> keeps its newlines there, so it is rendered on
+    # its own as before.
+    spans: dict[lxml.html.HtmlElement, tuple[int, int]] = {}
+    chunks = render_chunks(root, skip_hidden=False, spans=spans)
+    in_pre = {node for block in root.iter("pre") for node in block.iterdescendants()}
     # Top-down: remove the largest element that is all chrome (a footer is many short lines,
     # each innocent alone). Elements removed with an ancestor are skipped.
+    gone: set[lxml.html.HtmlElement] = set()  # removed with an ancestor
     for element in list(root.iter(*_CANDIDATE_TAGS)):
-        if _detached(element, root):
+        if element in gone:
             continue
         raw = element.text_content()
         if raw in not_chrome:
@@ -234,13 +250,18 @@ def remove_chrome(root: lxml.html.HtmlElement) -> int:
         if len(raw) > 2 * MAX_CHROME_ELEMENT and not _CHROME_MARKERS.search(raw):
             continue
         # The tree holds no hidden elements any more (remove_hidden ran first).
-        lines = visible_lines(element, skip_hidden=False)
+        if element in in_pre:
+            lines = visible_lines(element, skip_hidden=False)
+        else:
+            start, end = spans[element]
+            lines = text_lines("".join(chunks[start:end]))
         if not lines:
             continue
         text = " ".join(lines)
         if len(text) > _MAX_BLOCK_CHARS:
             continue
         if _is_chrome_block(element, lines, text, page_chars):
+            gone.update(element.iterdescendants())
             _remove(element)
             removed += 1
         else:

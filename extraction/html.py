@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import lxml.html
 from lxml import etree
@@ -45,17 +46,99 @@ _HIDDEN_CLASSES = frozenset(
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement:
-    """Parse a decoded page into a single-rooted lxml HTML tree."""
+    """Parse a decoded page into a single-rooted lxml HTML tree.
+
+    A page nested deeper than libxml2 parses (``PARSER_MAX_DEPTH``: beyond it, it stops and
+    drops the rest of the page) is parsed again with its nesting cut to ``FLATTEN_DEPTH`` levels
+    (``flatten_deep_markup``): all of its text is kept."""
     text = _STRAY_CLOSERS_STR.sub("", html)
     text = _SERVER_TEMPLATE.sub("", text)
     text = _XML_PI.sub("", text)
     if not text.strip():
         text = "<html><body></body></html>"
-    try:
-        root = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
-        root = lxml.html.document_fromstring(f"<html><body>{text}</body></html>")
+    root, too_deep = _parse(text)
+    if too_deep:
+        root, _ = _parse(flatten_deep_markup(text))
     return root
+
+
+def _parse(text: str) -> tuple[lxml.html.HtmlElement, bool]:
+    """The tree, and whether libxml2 gave up at its depth limit (the tree lacks the rest)."""
+    parser = lxml.html.HTMLParser()  # its own error log (a parser is cheap: about 2 µs)
+    try:
+        root = lxml.html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError):
+        root = lxml.html.document_fromstring(f"<html><body>{text}</body></html>", parser=parser)
+    error = parser.error_log.last_error
+    return root, error is not None and "Excessive depth" in (error.message or "")
+
+
+# libxml2 (without huge_tree) parses this many levels of elements; at the next one it stops and
+# drops the rest of the document.
+PARSER_MAX_DEPTH = 256
+# Nesting kept when a page is too deep: real pages nest 20 to 40 levels.
+FLATTEN_DEPTH = 128
+_MARKUP_TOKEN = re.compile(
+    r"<!--.*?(?:-->|\Z)"  # a comment, kept as is
+    r"|<(script|style|textarea|title|xmp)\b[^>]*>.*?(?:</\1\s*>|\Z)"  # raw text, kept
+    r"|<(/?)([A-Za-z][\w:.-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+    re.DOTALL | re.IGNORECASE,
+)
+_VOID_TAGS = frozenset(
+    {"area", "base", "basefont", "br", "col", "embed", "frame", "hr", "img", "input", "keygen",
+     "link", "meta", "param", "source", "track", "wbr"}
+)  # fmt: skip
+# An open one of these is closed by the next of the same name (<p>a<p>b, <li>a<li>b).
+_SIBLING_CLOSED = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option"})
+
+
+def flatten_deep_markup(html: str, max_depth: int = FLATTEN_DEPTH) -> str:
+    """``html`` with its start tags beyond ``max_depth`` open elements (and their end tags)
+    removed: every text, comment and script stays, in order; only nesting is lost.
+
+    A tag-level pass, not a parser: it follows void elements, self-closed tags and the
+    implied end of <p>/<li>/<td>…, which is enough to keep a real page's structure intact
+    below the cut."""
+    out: list[str] = []
+    stack: list[str] = []
+    dropped: dict[str, int] = {}
+    position = 0
+    for match in _MARKUP_TOKEN.finditer(html):
+        name = match.group(3)
+        if name is None:
+            continue  # a comment or a raw-text element
+        name = name.lower()
+        if match.group(2):  # an end tag
+            if dropped.get(name):
+                dropped[name] -= 1
+                out.append(html[position : match.start()])
+                position = match.end()
+            elif name in stack:
+                while stack.pop() != name:
+                    pass
+            continue
+        if name in _VOID_TAGS or match.group(4).rstrip().endswith("/"):
+            continue
+        if name in _SIBLING_CLOSED and stack and stack[-1] == name:
+            stack.pop()
+        if len(stack) >= max_depth:
+            dropped[name] = dropped.get(name, 0) + 1
+            out.append(html[position : match.start()])
+            position = match.end()
+        else:
+            stack.append(name)
+    out.append(html[position:])
+    return "".join(out)
+
+
+_BEYOND_PARSER_DEPTH = etree.XPath("boolean(" + "/*" * (PARSER_MAX_DEPTH + 1) + ")")
+
+
+def too_deep(root: etree._Element) -> bool:
+    """True when the tree (from a parser with huge_tree, such as parsel's) nests deeper than
+    ``PARSER_MAX_DEPTH``: ``parse_html`` flattens such a page. One XPath step a level: well
+    under a millisecond for a whole page."""
+    return bool(_BEYOND_PARSER_DEPTH(root.getroottree()))
 
 
 def is_hidden(element: lxml.html.HtmlElement) -> bool:
@@ -79,41 +162,80 @@ def iter_text_chunks(
 
     Newlines in the HTML source are whitespace (as in a browser), except inside <pre>.
     With ``table_rows``, a table renders one row per line as ``| cell | cell |``.
+    The element's tail (the text after it, up to its next sibling) is part of it.
     """
-    tag = element.tag if isinstance(element.tag, str) else ""
-    if not tag or tag in INVISIBLE_TAGS or (skip_hidden and is_hidden(element)):
-        if element.tail:
-            yield _flow(element.tail, pre)
-        return
-    if table_rows and tag == "table":
-        yield "\n"
-        for row in _own_rows(element):
-            cells = [
-                " ".join(visible_lines(cell, skip_hidden, table_rows=True))
-                for cell in row
-                if isinstance(cell.tag, str) and cell.tag in ("td", "th")
-            ]
-            if any(cells):
-                yield "| " + " | ".join(cells) + " |\n"
-        if element.tail:
-            yield _flow(element.tail, pre)
-        return
-    block = tag in BLOCK_TAGS
-    inner_pre = pre or tag == "pre"
-    if block:
-        yield "\n"
-    if element.text:
-        yield _flow(element.text, inner_pre)
-    for child in element:
-        if not isinstance(child.tag, str):  # comment or processing instruction
-            if child.tail:
-                yield _flow(child.tail, inner_pre)
+    return iter(render_chunks(element, skip_hidden, pre, table_rows))
+
+
+def render_chunks(
+    element: lxml.html.HtmlElement,
+    skip_hidden: bool = True,
+    pre: bool = False,
+    table_rows: bool = False,
+    spans: dict[lxml.html.HtmlElement, tuple[int, int]] | None = None,
+) -> list[str]:
+    """The chunks of ``iter_text_chunks``; with ``spans``, also where each element's own
+    chunks are: ``chunks[start:end]`` is what ``iter_text_chunks(sub_element)`` gives for
+    any element of the tree not inside a <pre> (so a whole page is rendered once and each
+    block's text read from it, instead of rendering every block again).
+
+    Iterative, not recursive: a DOM nested thousands of levels deep renders like any other.
+    """
+    chunks: list[str] = []
+    # A stack of actions: an element to render (with its <pre> context), a text to emit, or
+    # the end of an element (its span closes after its tail).
+    stack: list[tuple[int, Any, bool]] = [(_ELEMENT, element, pre)]
+    while stack:
+        action, node, in_pre = stack.pop()
+        if action == _TEXT:
+            chunks.append(node)
             continue
-        yield from iter_text_chunks(child, skip_hidden, inner_pre, table_rows)
-    if block:
-        yield "\n"
-    if element.tail:
-        yield _flow(element.tail, pre)
+        if action == _END:
+            if spans is not None:
+                spans[node] = (spans[node][0], len(chunks))
+            continue
+        if spans is not None:
+            spans[node] = (len(chunks), len(chunks))
+            stack.append((_END, node, in_pre))
+        tag = node.tag if isinstance(node.tag, str) else ""
+        tail = _flow(node.tail, in_pre) if node.tail else None
+        if not tag or tag in INVISIBLE_TAGS or (skip_hidden and is_hidden(node)):
+            if tail:
+                chunks.append(tail)
+            continue
+        if table_rows and tag == "table":
+            chunks.append("\n")
+            for row in _own_rows(node):
+                cells = [
+                    " ".join(visible_lines(cell, skip_hidden, table_rows=True))
+                    for cell in row
+                    if isinstance(cell.tag, str) and cell.tag in ("td", "th")
+                ]
+                if any(cells):
+                    chunks.append("| " + " | ".join(cells) + " |\n")
+            if tail:
+                chunks.append(tail)
+            continue
+        block = tag in BLOCK_TAGS
+        inner_pre = in_pre or tag == "pre"
+        # Pushed in reverse: "\n", text, children, "\n", tail come out in that order.
+        if tail:
+            stack.append((_TEXT, tail, in_pre))
+        if block:
+            stack.append((_TEXT, "\n", in_pre))
+        for child in reversed(node):
+            if isinstance(child.tag, str):
+                stack.append((_ELEMENT, child, inner_pre))
+            elif child.tail:  # comment or processing instruction: only its tail shows
+                stack.append((_TEXT, _flow(child.tail, inner_pre), inner_pre))
+        if node.text:
+            stack.append((_TEXT, _flow(node.text, inner_pre), inner_pre))
+        if block:
+            stack.append((_TEXT, "\n", in_pre))
+    return chunks
+
+
+_ELEMENT, _TEXT, _END = range(3)
 
 
 def _own_rows(table: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
@@ -139,7 +261,11 @@ def visible_lines(
     element: lxml.html.HtmlElement, skip_hidden: bool = True, table_rows: bool = False
 ) -> list[str]:
     """Render the visible text as lines, like a browser's innerText (whitespace collapsed)."""
-    text = "".join(iter_text_chunks(element, skip_hidden, table_rows=table_rows))
+    return text_lines("".join(render_chunks(element, skip_hidden, table_rows=table_rows)))
+
+
+def text_lines(text: str) -> list[str]:
+    """Rendered text (``render_chunks`` joined) as lines, whitespace collapsed, empty dropped."""
     lines = []
     for raw in text.split("\n"):
         line = _WS.sub(" ", _ZW.sub("", raw)).strip()
@@ -155,4 +281,7 @@ def element_text(element: lxml.html.HtmlElement) -> str:
 
 def compact(text: str) -> str:
     """Text without any whitespace, for comparing strings that differ only in spacing."""
-    return re.sub(r"\s+", "", text)
+    return _SPACES.sub("", text)
+
+
+_SPACES = re.compile(r"\s+")

@@ -1,4 +1,9 @@
-"""Extraction: body text and metadata from the fetched HTML (extraction.document)."""
+"""Extraction: body text and metadata from the fetched HTML (extraction.document).
+
+Extraction is the crawl's heaviest CPU work; it runs in worker processes (crawler.workers)
+so the crawl's event loop keeps downloading while pages are being read, and both cores work.
+``GOVARCHIVE_EXTRACT_WORKERS`` = 0 runs it in-process (offline tools, debugging).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
-from extraction.document import extract_document
+from crawler.workers import WorkerError, WorkerPool, default_workers
+from extraction.document import ExtractedDocument, extract_document
 
 if TYPE_CHECKING:
     from typing import Self
@@ -27,20 +33,41 @@ class ExtractPipeline:
     """Fills title, text, dates, publisher, 索引号, 文号, meta and attachments from ``html``.
 
     A page that fails to extract is archived anyway, with what was fetched and an ``error``;
-    the failure is logged and counted (``govarchive/extract/failed``).
-    Setting: ``GOVARCHIVE_EXTRACT_ENABLED`` (True).
+    the failure is logged and counted (``govarchive/extract/failed``; a page whose extraction
+    timed out or killed its worker: ``govarchive/extract/worker_failed``).
+    Settings: ``GOVARCHIVE_EXTRACT_ENABLED`` (True), ``GOVARCHIVE_EXTRACT_WORKERS`` (worker
+    processes; default one per core, 0 = in-process), ``GOVARCHIVE_EXTRACT_TIMEOUT`` (seconds
+    per page, 120).
     """
 
-    def __init__(self, crawler: Crawler | None = None) -> None:
+    def __init__(self, crawler: Crawler | None = None, pool: WorkerPool | None = None) -> None:
         self.stats = crawler.stats if crawler is not None else None
+        self.pool = pool
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("GOVARCHIVE_EXTRACT_ENABLED", True):
+        settings = crawler.settings
+        if not settings.getbool("GOVARCHIVE_EXTRACT_ENABLED", True):
             raise NotConfigured
-        return cls(crawler)
+        workers = settings.get("GOVARCHIVE_EXTRACT_WORKERS")
+        count = default_workers() if workers in (None, "") else int(workers)
+        pool = (
+            WorkerPool(count, timeout=settings.getfloat("GOVARCHIVE_EXTRACT_TIMEOUT", 120))
+            if count > 0
+            else None
+        )
+        return cls(crawler, pool)
 
-    def process_item(self, item: Any) -> Any:
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+
+    async def _extract(self, html: str, url: str | None) -> ExtractedDocument:
+        if self.pool is None:
+            return extract_document(html, url)
+        return await self.pool.run(extract_document, html, url)
+
+    async def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         html = adapter.get("html") or ""
         if adapter.get("status") == "gone":
@@ -55,7 +82,13 @@ class ExtractPipeline:
             logger.warning("Empty page, archived without text: %s", adapter.get("url"))
             return item
         try:
-            document = extract_document(html, adapter.get("url"))
+            document = await self._extract(html, adapter.get("url"))
+        except WorkerError as exc:
+            adapter["error"] = f"extraction failed: {exc}"
+            self._count("govarchive/extract/failed")
+            self._count("govarchive/extract/worker_failed")
+            logger.error("Extraction failed for %s: %s", adapter.get("url"), exc)
+            return item
         except Exception as exc:  # a bad page must not stop the crawl
             adapter["error"] = f"extraction failed: {type(exc).__name__}: {exc}"
             self._count("govarchive/extract/failed")
@@ -63,11 +96,11 @@ class ExtractPipeline:
             return item
         for name in EXTRACTED_FIELDS:
             adapter[name] = getattr(document, name)
-        self._join_parts(adapter)
+        await self._join_parts(adapter)
         self._count("govarchive/extract/ok")
         return item
 
-    def _join_parts(self, adapter: ItemAdapter) -> None:
+    async def _join_parts(self, adapter: ItemAdapter) -> None:
         """A multi-page document: title and metadata come from page 1; the bodies of the
         further pages follow its body, and their attachments join its attachments."""
         parts = adapter.get("html_parts") or []
@@ -76,7 +109,7 @@ class ExtractPipeline:
         for number, part_html in enumerate(parts):
             url = urls[number] if number < len(urls) else adapter.get("url")
             try:
-                part = extract_document(part_html, url)
+                part = await self._extract(part_html, url)
             except Exception:
                 self._count("govarchive/extract/part_failed")
                 logger.exception(

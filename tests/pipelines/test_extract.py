@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from crawler.offline import run_now
 from pipelines.extract import ExtractPipeline
 from tests.pipelines.helpers import item, make_pipeline
 
@@ -15,8 +16,8 @@ PAGE = """<html><head><title>关于开展安全检查的通知_通知公告_某�
 
 
 def test_fields_are_filled_from_the_page() -> None:
-    pipeline = make_pipeline(ExtractPipeline)
-    result = pipeline.process_item(item(html=PAGE))
+    pipeline = make_pipeline(ExtractPipeline, GOVARCHIVE_EXTRACT_WORKERS=0)
+    result = run_now(pipeline.process_item(item(html=PAGE)))
     assert result.title == "关于开展安全检查的通知"
     assert (result.index_no, result.publisher, result.doc_no, result.published_at) == (
         "11330000002482147P/2020-00012",
@@ -31,8 +32,8 @@ def test_fields_are_filled_from_the_page() -> None:
 
 
 def test_empty_page_is_kept_with_an_error() -> None:
-    pipeline = make_pipeline(ExtractPipeline)
-    result = pipeline.process_item(item(html="   "))
+    pipeline = make_pipeline(ExtractPipeline, GOVARCHIVE_EXTRACT_WORKERS=0)
+    result = run_now(pipeline.process_item(item(html="   ")))
     assert result.error
     assert result.text == ""
     assert pipeline.stats.get_value("govarchive/extract/empty") == 1
@@ -45,14 +46,14 @@ def test_extraction_failure_is_kept_with_an_error(monkeypatch) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
     monkeypatch.setattr(module, "extract_document", boom)
-    pipeline = make_pipeline(ExtractPipeline)
-    result = pipeline.process_item(item(html="<html><body><p>x</p></body></html>"))
+    pipeline = make_pipeline(ExtractPipeline, GOVARCHIVE_EXTRACT_WORKERS=0)
+    result = run_now(pipeline.process_item(item(html="<html><body><p>x</p></body></html>")))
     assert "RecursionError" in result.error
     assert pipeline.stats.get_value("govarchive/extract/failed") == 1
 
 
 def test_multi_page_document_text_is_joined_in_order() -> None:
-    pipeline = make_pipeline(ExtractPipeline)
+    pipeline = make_pipeline(ExtractPipeline, GOVARCHIVE_EXTRACT_WORKERS=0)
     page2 = PAGE.replace(
         "为切实做好春季安全生产工作", "第二页：检查内容包括消防、危化品和建筑施工等重点领域"
     )
@@ -61,14 +62,16 @@ def test_multi_page_document_text_is_joined_in_order() -> None:
     ).replace(
         "</div>\n<div class", '<a href="/f/清单.xlsx">附件：检查清单</a></div>\n<div class', 1
     )
-    result = pipeline.process_item(
-        item(
-            html=PAGE,
-            html_parts=[page2, page3],
-            parts=[
-                "http://127.0.0.1/a/t20200101_1_1.html",
-                "http://127.0.0.1/a/t20200101_1_2.html",
-            ],
+    result = run_now(
+        pipeline.process_item(
+            item(
+                html=PAGE,
+                html_parts=[page2, page3],
+                parts=[
+                    "http://127.0.0.1/a/t20200101_1_1.html",
+                    "http://127.0.0.1/a/t20200101_1_2.html",
+                ],
+            )
         )
     )
     text = result.text
