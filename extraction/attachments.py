@@ -76,6 +76,14 @@ _NAME_KEYS = frozenset(
     {"name", "title", "filename", "filetitle", "text", "label", "alt", "desc", "docname",
      "attachname", "attname", "showname", "realname", "originalname", "filedesc"}
 )  # fmt: skip
+# What a script naming a file must contain somewhere: a file extension, a download servlet,
+# a viewer, or markup (every string literal is otherwise examined, which is costly on pages
+# carrying large minified scripts).
+_SCRIPT_HINT = re.compile(
+    r"\.(?:" + "|".join(sorted(ATTACHMENT_EXTENSIONS, key=len, reverse=True)) + r")\b"
+    r"|down|viewer|preview|pdfjs|<(?:a|iframe|embed|object)\b",
+    re.IGNORECASE,
+)
 # TRS file names (P020231214333320483418.pdf): a location even without a slash.
 _TRS_FILE = re.compile(r"^P0\d{10,}\.\w+$", re.IGNORECASE)
 _NON_HTTP = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
@@ -264,8 +272,8 @@ class _Collector:
 
     def add_script(self, script: str, name: str | None = None) -> None:
         """Attachment URLs in the string literals of a script."""
-        if not script or not any(marker in script for marker in (".", "down", "load")):
-            return
+        if not script or not _SCRIPT_HINT.search(script):
+            return  # names no file: most scripts (statistics, menus, share bars) are skipped
         script = _JS_LINE_COMMENT.sub("", script)
         for match in _JS_STRING.finditer(script):
             value = _js_unescape(match.group(2)).strip()

@@ -12,6 +12,7 @@ inside a body paragraph: an annual report that says "专栏访问量达19363人�
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 
 import lxml.html
 
@@ -22,6 +23,7 @@ from extraction.html import (
     element_text,
     is_hidden,
     render_chunks,
+    squeeze_chunks,
     text_lines,
     visible_lines,
 )
@@ -234,7 +236,10 @@ def remove_chrome(root: lxml.html.HtmlElement) -> int:
     # disjoint subtrees). Text under a <pre> keeps its newlines there, so it is rendered on
     # its own as before.
     spans: dict[lxml.html.HtmlElement, tuple[int, int]] = {}
-    chunks = render_chunks(root, skip_hidden=False, spans=spans)
+    chunks = squeeze_chunks(render_chunks(root, skip_hidden=False, spans=spans))
+    # Character offset of each chunk in the page's text: a block's text is one slice of it.
+    offsets = list(accumulate((len(chunk) for chunk in chunks), initial=0))
+    page_text = "".join(chunks)
     in_pre = {node for block in root.iter("pre") for node in block.iterdescendants()}
     # Top-down: remove the largest element that is all chrome (a footer is many short lines,
     # each innocent alone). Elements removed with an ancestor are skipped.
@@ -254,7 +259,7 @@ def remove_chrome(root: lxml.html.HtmlElement) -> int:
             lines = visible_lines(element, skip_hidden=False)
         else:
             start, end = spans[element]
-            lines = text_lines("".join(chunks[start:end]))
+            lines = text_lines(page_text[offsets[start] : offsets[end]])
         if not lines:
             continue
         text = " ".join(lines)
@@ -354,11 +359,21 @@ def _link_item(element: lxml.html.HtmlElement) -> str | None:
         return None
     if attachment_extension(href):
         return None  # attachment lists belong to the document
-    link_text = compact(element_text(anchor)).strip(_BULLETS)
-    own_text = compact(element_text(element)).strip(_BULLETS)
+    link_text = _squeezed_text(anchor).strip(_BULLETS)
+    own_text = _squeezed_text(element).strip(_BULLETS)
     if len(link_text) < 2 or own_text != link_text:
         return None
     return link_text
+
+
+def _squeezed_text(element: lxml.html.HtmlElement) -> str:
+    """``compact(element_text(element))`` of a de-chromed tree (nothing hidden or invisible
+    is left in it, so the raw text is the visible text): the element's text and its tail,
+    without whitespace or zero-width characters, read without rendering."""
+    return compact(_ZERO_WIDTH.sub("", element.text_content() + (element.tail or "")))
+
+
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 
 
 def remove_link_runs(root: lxml.html.HtmlElement) -> int:

@@ -76,8 +76,17 @@ def _parse(text: str) -> tuple[lxml.html.HtmlElement, bool]:
 # libxml2 (without huge_tree) parses this many levels of elements; at the next one it stops and
 # drops the rest of the document.
 PARSER_MAX_DEPTH = 256
-# Nesting kept when a page is too deep: real pages nest 20 to 40 levels.
+# Nesting kept when a page is too deep (real pages nest 20 to 40 levels): below FLATTEN_DEPTH
+# every element; up to FLATTEN_DEPTH + _FLATTEN_SLACK the elements that carry meaning (links,
+# lists, paragraphs, headings), not the wrappers a runaway template repeats; beyond, none.
 FLATTEN_DEPTH = 128
+_FLATTEN_SLACK = 64
+_WRAPPER_TAGS = frozenset(
+    {"div", "span", "font", "center", "section", "article", "header", "footer", "main", "aside",
+     "nav", "b", "i", "u", "s", "strong", "em", "small", "big", "sub", "sup", "blockquote",
+     "table", "tbody", "thead", "tfoot", "tr", "td", "th", "form", "label", "fieldset", "dl",
+     "dd", "dt", "o:p", "ins", "del", "code", "tt", "abbr", "cite", "q", "mark", "bdo"}
+)  # fmt: skip
 _MARKUP_TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)"  # a comment, kept as is
     r"|<(script|style|textarea|title|xmp)\b[^>]*>.*?(?:</\1\s*>|\Z)"  # raw text, kept
@@ -93,8 +102,11 @@ _SIBLING_CLOSED = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option"})
 
 
 def flatten_deep_markup(html: str, max_depth: int = FLATTEN_DEPTH) -> str:
-    """``html`` with its start tags beyond ``max_depth`` open elements (and their end tags)
-    removed: every text, comment and script stays, in order; only nesting is lost.
+    """``html`` with the start tags that would open more than ``max_depth`` elements (and
+    their end tags) removed: wrappers (div, span, font, table cells …) beyond ``max_depth``,
+    any element beyond ``max_depth`` + 64. Every text, comment and script stays, in order,
+    and so do the links and list items at the bottom of a runaway nest of wrappers; only
+    nesting is lost.
 
     A tag-level pass, not a parser: it follows void elements, self-closed tags and the
     implied end of <p>/<li>/<td>…, which is enough to keep a real page's structure intact
@@ -121,7 +133,8 @@ def flatten_deep_markup(html: str, max_depth: int = FLATTEN_DEPTH) -> str:
             continue
         if name in _SIBLING_CLOSED and stack and stack[-1] == name:
             stack.pop()
-        if len(stack) >= max_depth:
+        depth = len(stack)
+        if depth >= max_depth + _FLATTEN_SLACK or (depth >= max_depth and name in _WRAPPER_TAGS):
             dropped[name] = dropped.get(name, 0) + 1
             out.append(html[position : match.start()])
             position = match.end()
@@ -272,6 +285,13 @@ def text_lines(text: str) -> list[str]:
         if line:
             lines.append(line)
     return lines
+
+
+def squeeze_chunks(chunks: list[str]) -> list[str]:
+    """Chunks with zero-width characters dropped and whitespace runs collapsed, each on its
+    own: ``text_lines`` gives the same lines for them, with far less whitespace to scan
+    (source indentation becomes runs of spaces)."""
+    return [_WS.sub(" ", _ZW.sub("", chunk)) for chunk in chunks]
 
 
 def element_text(element: lxml.html.HtmlElement) -> str:
