@@ -15,6 +15,9 @@ Rules, in order (each one is cheap; no statistical guess unless all else fails):
    so prove nothing when a CJK charset is declared elsewhere.
 4. Otherwise GB18030 if it decodes strictly (a superset of GB2312/GBK, the usual truth on
    .gov.cn), else charset-normalizer's best guess, else the declared charset with replacement.
+
+Before any of that, ``binary_body_type`` tells a body that is no text at all (a PDF, a zip, an
+image or random bytes served as ``text/html``) so that it is never decoded as a page.
 """
 
 from __future__ import annotations
@@ -27,6 +30,12 @@ from w3lib.encoding import (
     read_bom,
     resolve_encoding,
 )
+
+# Share of control characters (other than whitespace) above which bytes that no sniffer
+# recognises are binary: text has next to none, random bytes about 11 %.
+_BINARY_CONTROL_SHARE = 0.05
+_BINARY_SAMPLE = 8192
+_WIDE_CHARSETS = ("utf-16", "utf-32", "ucs-2", "ucs-4")
 
 _LATIN = frozenset({"cp1252", "iso8859-1", "latin-1", "ascii", "windows-1252", "iso-8859-1"})
 
@@ -82,3 +91,32 @@ def declared_encoding(body: bytes, content_type: str | None) -> str | None:
         or http_content_type_encoding(content_type or "")
         or html_body_declared_encoding(body)
     )
+
+
+def binary_body_type(body: bytes, content_type: str | None = None) -> str | None:
+    """The media type of a body that is no text (sniffed, else ``application/octet-stream``),
+    or None for text.
+
+    Binary: bytes the sniffer (extraction.mediatypes) names as a document, archive or image,
+    and bytes it does not recognise that hold a NUL or many control characters. A charset of
+    two or four bytes a character (UTF-16/32, whose ASCII has NULs) declared by a BOM or the
+    header is text.
+    """
+    from extraction.mediatypes import OCTET, TEXT_TYPES, sniff_media_type
+
+    if not body:
+        return None
+    bom_encoding, _ = read_bom(body)
+    declared = (bom_encoding or http_content_type_encoding(content_type or "") or "").lower()
+    if declared.replace("_", "-").startswith(_WIDE_CHARSETS):
+        return None
+    kind = sniff_media_type(body[: 1 << 16])
+    if kind in TEXT_TYPES:
+        return None
+    if kind is not None:
+        return kind
+    sample = body[:_BINARY_SAMPLE]
+    if b"\x00" in sample:
+        return OCTET
+    controls = sum(1 for byte in sample if byte < 32 and byte not in b"\t\n\r\f\x1b")
+    return OCTET if controls > len(sample) * _BINARY_CONTROL_SHARE else None

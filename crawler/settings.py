@@ -84,6 +84,10 @@ DOWNLOADER_MIDDLEWARES = {
     # sees responses after decompression, charset repair and redirects.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
+    # A redirect back to a URL of its own chain (a -> b -> a) ends as a counted, logged
+    # failure instead of vanishing in the dupe filter: it must see 3xx answers before
+    # RedirectMiddleware (600) does, so its priority is above 600.
+    "crawler.middlewares.RedirectLoopMiddleware": 610,
     # Conditional requests for documents the archive holds; 304 or the same bytes end the
     # request as unchanged (crawler.incremental). Inside the WARC capture: it sees raw bytes.
     "crawler.incremental.ConditionalRequestMiddleware": 940,
@@ -156,6 +160,12 @@ GOVARCHIVE_INCREMENTAL_ENABLED = _env("GOVARCHIVE_INCREMENTAL_ENABLED", "1").low
 )  # fmt: skip
 GOVARCHIVE_STATE_DIR = _env("GOVARCHIVE_STATE_DIR", "")
 GOVARCHIVE_INCREMENTAL_RECHECK = True
+
+# Extraction in worker processes (pipelines/extract.py, crawler/workers.py): empty = one per
+# core; 0 = in the crawl's own process. A page taking longer than the timeout is archived
+# with an error (its worker is replaced).
+GOVARCHIVE_EXTRACT_WORKERS = _env("GOVARCHIVE_EXTRACT_WORKERS", "")
+GOVARCHIVE_EXTRACT_TIMEOUT = float(_env("GOVARCHIVE_EXTRACT_TIMEOUT", "120"))
 
 # Drop records that fail the JSON Schema instead of archiving them flagged.
 GOVARCHIVE_VALIDATION_DROP = False

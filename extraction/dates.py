@@ -2,6 +2,7 @@
 
 Seen in the wild: ``2015-03-27``, ``2015- 03- 27 15: 08`` (spaces after separators),
 ``2015/3/27``, ``2015.03.27``, ``2014年1月15日``, ``2013 年 4 月 18 日`` (character-spaced),
+``２０１５年３月２７日`` and ``２０１５－０３－２７`` (full-width digits and separators),
 ``2007-08-20-23:59:59`` (<meta firstpublishedtime>), and Chinese numerals
 ``二〇一四年一月十五日`` / ``二○一二年二月二十日`` (〇 U+3007, ○ U+25CB and 零 all mean zero).
 Anything that is not a real calendar date in a plausible range is None, never a guess.
@@ -23,9 +24,14 @@ _CN_DIGITS = {
 _CN = "〇○零Ｏ一二两三四五六七八九十"
 
 _SP = r"[ \t\u3000\xa0]*"
+# A year of the range (1900-2100; MIN_YEAR and MAX_YEAR decide). Digits are ASCII (full-width
+# ones are folded first, one character for one, so positions hold): \d would take any
+# script's digits (٢٠١٥).
+_YEAR = r"(?:19[0-9]{2}|20[0-9]{2}|2100)"
+_FOLD = str.maketrans("０１２３４５６７８９－／．：", "0123456789-/.:")
 _ARABIC_DATE = re.compile(
-    rf"(?<!\d)(?P<y>(?:19|20)\d{{2}}){_SP}(?P<s1>[-/.年]){_SP}(?P<m>\d{{1,2}}){_SP}"
-    rf"(?P<s2>[-/.月]){_SP}(?P<d>\d{{1,2}})(?!\d)(?:{_SP}(?P<ri>日|号))?"
+    rf"(?<![0-9])(?P<y>{_YEAR}){_SP}(?P<s1>[-/.年]){_SP}(?P<m>[0-9]{{1,2}}){_SP}"
+    rf"(?P<s2>[-/.月]){_SP}(?P<d>[0-9]{{1,2}})(?![0-9])(?:{_SP}(?P<ri>日|号))?"
 )
 _CHINESE_DATE = re.compile(
     rf"(?P<y>[{_CN}]{_SP}[{_CN}]{_SP}[{_CN}]{_SP}[{_CN}]){_SP}年{_SP}"
@@ -33,7 +39,8 @@ _CHINESE_DATE = re.compile(
 )
 # A bare 20150327, alone or with a time: never digits inside an ID such as ZF20150327.
 _COMPACT_DATE = re.compile(
-    r"\s*(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?:[\sT]*\d{1,2}:\d{2}(?::\d{2})?)?\s*"
+    rf"\s*(?P<y>{_YEAR})(?P<m>[01][0-9])(?P<d>[0-3][0-9])"
+    r"(?:[\sT]*[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?\s*"
 )
 
 
@@ -71,6 +78,7 @@ def chinese_number(text: str) -> int | None:
 def iter_dates(text: str) -> Iterator[tuple[int, int, str]]:
     """Every date in ``text`` as (start, end, iso), in order of appearance."""
     found: list[tuple[int, int, str]] = []
+    text = text.translate(_FOLD)
     for match in _ARABIC_DATE.finditer(text):
         s1, s2 = match["s1"], match["s2"]
         # Separators must pair up: 年…月(…日) or the same punctuation twice.
@@ -98,7 +106,7 @@ def parse_date(text: str | None) -> str | None:
         return None
     for _, _, iso in iter_dates(text):
         return iso
-    match = _COMPACT_DATE.fullmatch(text)
+    match = _COMPACT_DATE.fullmatch(text.translate(_FOLD))
     if match:
         return _valid(int(match["y"]), int(match["m"]), int(match["d"]))
     return None

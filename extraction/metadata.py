@@ -192,17 +192,37 @@ class MetadataBlock:
         return out
 
 
+_VALUE_EDGES = " |｜丨,，;；"
+_BRACKETS = (("（", "）"), ("(", ")"), ("【", "】"), ("[", "]"))
+
+
 def clean_value(value: str | None) -> str | None:
+    """A printed value as kept: one normalized line without separators or a stray closing
+    bracket at its ends, or None for an empty one (无, ——, …). Cleaning a clean value
+    changes nothing."""
     if value is None:
         return None
-    value = normalize_line(value).strip(" |｜丨,，;；")
-    # （责任编辑：王某） leaves the closing bracket of the line on the value.
-    for opening, closing in (("（", "）"), ("(", ")"), ("【", "】"), ("[", "]")):
-        if value.endswith(closing) and opening not in value:
-            value = value[:-1].rstrip()
+    value = _trim(normalize_line(value))
+    # （责任编辑：王某） leaves the closing bracket of the line on the value (or two: 王某））).
+    while value:
+        for opening, closing in _BRACKETS:
+            if value.endswith(closing) and opening not in value:
+                value = _trim(value[:-1])
+                break
+        else:
+            break
     if not value or value.lower() in EMPTY_VALUES:
         return None
     return value
+
+
+def _trim(value: str) -> str:
+    """Whitespace and separators off both ends, until none is left there."""
+    while True:
+        trimmed = value.strip().strip(_VALUE_EDGES)
+        if trimmed == value:
+            return value
+        value = trimmed
 
 
 # --- <meta> tags ------------------------------------------------------------------------------

@@ -17,6 +17,15 @@ Two list and document shapes need more than links:
   part and yielded once, as the first page's item with ``parts``/``html_parts``; a part reached
   through a link is never a document of its own.
 
+Hostile answers are counted and logged, never fatal: a page that ends without ``</html>``
+(govarchive/pages/truncated_html), a 0-byte page (govarchive/pages/empty_body), a page over
+DOWNLOAD_WARNSIZE (govarchive/pages/over_warnsize), a DOM nested deeper than libxml2 parses
+(govarchive/pages/deep_dom: read with its nesting flattened, extraction.html); failures get a
+reason (``failure_reason``): http_<status>, timeout, dns, connection_refused, connection_lost,
+data_loss (a body cut short of its Content-Length), too_large (DOWNLOAD_MAXSIZE, declared,
+received or decompressed: govarchive/fetch/too_large/<how>), redirect_loop, too_many_redirects,
+cancelled, other.
+
 Stats: govarchive/pages/{document,listing,other}, govarchive/pages/skipped/non_html,
 govarchive/links/{offsite,attachment}, govarchive/pagination/{generated,cut},
 govarchive/fetch/failed and govarchive/fetch/failed/<reason>, govarchive/fetch/ignored/<why>,
@@ -30,11 +39,13 @@ import asyncio
 import builtins
 import hashlib
 import logging
+import re
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -50,7 +61,8 @@ from twisted.internet import error as twisted_error
 from crawler.encoding import choose_encoding
 from crawler.incremental import KNOWN, UnchangedDocument
 from crawler.items import DisclosureDocument
-from crawler.middlewares import repair_text_response
+from crawler.middlewares import RedirectLoop, repair_text_response
+from extraction.html import PARSER_MAX_DEPTH, flatten_deep_markup, too_deep
 from extraction.mediatypes import DOCUMENT_TYPES, sniff_media_type
 from spiders.jpage import (
     JpageConfig,
@@ -78,8 +90,10 @@ from spiders.pagination import (
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
+    from typing import Self
 
-    from scrapy.http import Response
+    from scrapy.crawler import Crawler
+    from scrapy.http import Headers, Response
     from twisted.python.failure import Failure
 
 logger = logging.getLogger(__name__)
@@ -103,11 +117,18 @@ _REFUSED = (
     builtins.ConnectionRefusedError,
 )
 _LOST = (
-    ResponseDataLossError,
     twisted_error.ConnectionLost,
     twisted_error.ConnectionDone,
     builtins.ConnectionResetError,
 )
+# Ignored requests that are failures to fetch a page, not a policy's refusal.
+FAILED_IGNORES = frozenset({"too_large", "redirect_loop", "too_many_redirects"})
+# request.meta keys of the download size tracker (DisclosureSpider._track_bytes).
+BYTES_RECEIVED = "govarchive_bytes_received"
+OVER_MAXSIZE = "govarchive_over_maxsize"
+# How much of a page's end is searched for </html>.
+_TAIL_CHARS = 65536
+_HTML_END = re.compile(r"</html\s*>", re.IGNORECASE)
 
 
 def scope_key(url: str) -> str:
@@ -127,21 +148,80 @@ def scope_key(url: str) -> str:
     return f"{host}:{port}"
 
 
+def _causes(exc: BaseException, depth: int = 0) -> Iterator[BaseException]:
+    """The exception and what it wraps: its ``__cause__`` (Scrapy's DownloadFailedError wraps
+    Twisted's ResponseFailed) and the ``reasons`` of a Twisted ResponseFailed, depth first."""
+    yield exc
+    if depth >= 4:
+        return
+    if exc.__cause__ is not None:
+        yield from _causes(exc.__cause__, depth + 1)
+    for reason in getattr(exc, "reasons", None) or ():
+        value = getattr(reason, "value", None)
+        if isinstance(value, BaseException):
+            yield from _causes(value, depth + 1)
+
+
 def failure_reason(failure: Failure) -> str:
     """Short stat-friendly reason of a failed request: http_404, timeout, dns, …"""
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
-    if failure.check(*_TIMEOUTS):
-        return "timeout"
-    if failure.check(*_DNS):
-        return "dns"
-    if failure.check(*_REFUSED):
-        return "connection_refused"
-    if failure.check(*_LOST):
-        return "connection_lost"
+    if failure.check(RedirectLoop):
+        return "redirect_loop"
+    if failure.check(IgnoreRequest):
+        message = str(failure.value)
+        if "DOWNLOAD_MAXSIZE" in message:  # HttpCompressionMiddleware: a decompression bomb
+            return "too_large"
+        if "max redirections" in message:  # RedirectMiddleware: REDIRECT_MAX_TIMES
+            return "too_many_redirects"
+        return "other"
     if failure.check(DownloadCancelledError):
-        return "cancelled"
+        return "too_large" if _size_cap_hit(failure) else "cancelled"
+    if failure.check(ResponseDataLossError):
+        return "data_loss"
+    for exc in _causes(failure.value):
+        if isinstance(exc, _TIMEOUTS):
+            return "timeout"
+        if isinstance(exc, _DNS):
+            return "dns"
+        if isinstance(exc, _REFUSED):
+            return "connection_refused"
+        if isinstance(exc, _LOST):
+            return "connection_lost"
     return "other"
+
+
+def _size_cap_hit(failure: Failure) -> str | None:
+    """How a cancelled download went over DOWNLOAD_MAXSIZE ("declared": its Content-Length,
+    "received": the bytes that came), or None when the cap was not the reason."""
+    if "larger than download max size" in str(failure.value):
+        return "declared"
+    request = getattr(failure, "request", None)
+    if request is not None and request.meta.get(OVER_MAXSIZE):
+        return "received"
+    return None
+
+
+def failure_message(failure: Failure) -> str:
+    """What went wrong, readably, when the exception says little (an empty message, a
+    Twisted failure list)."""
+    value = failure.value
+    if failure.check(DownloadCancelledError) and _size_cap_hit(failure) == "received":
+        meta = failure.request.meta  # type: ignore[attr-defined]
+        return (
+            f"received {meta.get(BYTES_RECEIVED, 0)} bytes, more than the download max size "
+            f"({meta[OVER_MAXSIZE]}, DOWNLOAD_MAXSIZE): download cancelled"
+        )
+    if failure.check(ResponseDataLossError):
+        return "the connection closed before the whole body (its Content-Length) arrived"
+    wrapped = [
+        exc
+        for exc in _causes(value)
+        if exc is not value and not getattr(exc, "reasons", None) and exc is not value.__cause__
+    ]
+    if wrapped:
+        return "; ".join(f"{type(exc).__name__}: {exc}".rstrip(": ") for exc in wrapped)
+    return failure.getErrorMessage() or type(value).__name__
 
 
 def _as_list(value: str | list[str] | tuple[str, ...] | None) -> list[str]:
@@ -228,6 +308,30 @@ class DisclosureSpider(scrapy.Spider):
         # links to them are not followed, and they are never documents of their own.
         self._consumed_parts: set[str] = set()
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # A download cancelled for its size says nothing of why: count what came in.
+        spider._maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        crawler.signals.connect(spider._track_bytes, signal=signals.bytes_received)
+        crawler.signals.connect(spider._track_headers, signal=signals.headers_received)
+        return spider
+
+    _maxsize = 0
+
+    def _track_headers(self, headers: Headers, body_length: int, request: scrapy.Request) -> None:
+        """A new answer to a request (a retry's): its byte count starts again."""
+        request.meta.pop(BYTES_RECEIVED, None)
+
+    def _track_bytes(self, data: bytes, request: scrapy.Request) -> None:
+        """Bytes of a download so far; past its max size, the cap is what cancels it."""
+        meta = request.meta
+        received = meta.get(BYTES_RECEIVED, 0) + len(data)
+        meta[BYTES_RECEIVED] = received
+        limit = meta.get("download_maxsize", self._maxsize)
+        if limit and received > limit:
+            meta[OVER_MAXSIZE] = limit
+
     @property
     def max_list_pages(self) -> int:
         """Cap on the pages of one list column (0 = none)."""
@@ -297,6 +401,8 @@ class DisclosureSpider(scrapy.Spider):
             return
         if not self._response_in_scope(response):
             return
+        served = response
+        response = self._inspect_page(response)
         doc_pager = document_pager(response.selector, response.url)
         if doc_pager is not None and doc_pager.current_index > 0:
             # …_2.html of a multi-page document, reached through a link: part of a document.
@@ -308,7 +414,7 @@ class DisclosureSpider(scrapy.Spider):
         logger.debug("Classified %s as %s", response.url, page_type)
         if page_type == "document":
             item = DisclosureDocument.from_response(
-                response, source_url=response.meta.get("source_url")
+                served, source_url=response.meta.get("source_url")
             )
             if doc_pager is not None:
                 yield self._start_multipage(response, doc_pager, item)
@@ -319,6 +425,49 @@ class DisclosureSpider(scrapy.Spider):
         yield from self._pager_requests(response)
         yield from self._jpage_requests(response)
         yield from self._link_requests(response, links, list_items=rows)
+
+    def _inspect_page(self, response: HtmlResponse) -> HtmlResponse:
+        """Count and log what is wrong with a page that still is one: 0 bytes, over
+        DOWNLOAD_WARNSIZE, cut short of ``</html>``, nested too deep. A page nested deeper than
+        libxml2 parses comes back with its nesting flattened, for the spider's own reading
+        (links, classification); the item keeps the page as served."""
+        size = len(response.body)
+        source = response.meta.get("source_url")
+        if not size:
+            self._inc("govarchive/pages/empty_body")
+            logger.warning(
+                "Empty page (0 bytes, HTTP %d): %s (linked from %s)",
+                response.status,
+                response.url,
+                source,
+            )
+            return response
+        warnsize = response.meta.get("download_warnsize", self.settings.getint("DOWNLOAD_WARNSIZE"))
+        if warnsize and size > warnsize:
+            self._inc("govarchive/pages/over_warnsize")
+            logger.info(
+                "Large page %s: %d bytes (DOWNLOAD_WARNSIZE %d)", response.url, size, warnsize
+            )
+        text = response.text
+        if text.strip() and not _HTML_END.search(text, max(0, len(text) - _TAIL_CHARS)):
+            self._inc("govarchive/pages/truncated_html")
+            logger.warning(
+                "Truncated HTML: %s ends without </html> (%d bytes; linked from %s); "
+                "read as far as it goes",
+                response.url,
+                size,
+                source,
+            )
+        if too_deep(response.selector.root):
+            self._inc("govarchive/pages/deep_dom")
+            logger.warning(
+                "DOM of %s nests deeper than %d levels (%d bytes): read with its nesting flattened",
+                response.url,
+                PARSER_MAX_DEPTH,
+                size,
+            )
+            return response.replace(body=flatten_deep_markup(text).encode(), encoding="utf-8")
+        return response
 
     def _list_rows(self, response: HtmlResponse) -> dict[str, ListRow]:
         """The document rows of a list page (spiders.listing) by URL, counted; an empty list
@@ -474,7 +623,7 @@ class DisclosureSpider(scrapy.Spider):
         if tombstones:
             yield from tombstones
             return
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+        if _policy_ignore(failure):
             return  # unchanged, or refused by policy (robots.txt): nothing new to keep
         request = failure.request  # type: ignore[attr-defined]
         meta = request.meta
@@ -710,7 +859,7 @@ class DisclosureSpider(scrapy.Spider):
         if failure.check(UnchangedDocument):
             logger.debug("Unchanged: %s", request.url)  # counted by the middleware
             return
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+        if _policy_ignore(failure):
             # Refused by policy (robots.txt, offsite), not a fetch failure.
             why = "robots_txt" if "robots.txt" in str(failure.value) else "other"
             self._inc(f"govarchive/fetch/ignored/{why}")
@@ -719,14 +868,22 @@ class DisclosureSpider(scrapy.Spider):
         reason = failure_reason(failure)
         self._inc("govarchive/fetch/failed")
         self._inc(f"govarchive/fetch/failed/{reason}")
+        if reason == "too_large":
+            how = _size_cap_hit(failure) or "decompressed"
+            self._inc(f"govarchive/fetch/too_large/{how}")
+        message = failure_message(failure)
+        chain = request.meta.get("redirect_urls") or []
+        url = chain[0] if chain else request.url
+        if chain and reason != "redirect_loop":
+            message += f" (after {len(chain)} redirects, at {request.url})"
         level = logging.WARNING if reason.startswith("http_4") else logging.ERROR
         logger.log(
             level,
             "Fetch failed (%s): %s (linked from %s): %s",
             reason,
-            request.url,
+            url,
             request.meta.get("source_url"),
-            failure.getErrorMessage(),
+            message,
         )
         tombstone = self._tombstone(failure)
         if tombstone is not None:
@@ -756,3 +913,12 @@ class DisclosureSpider(scrapy.Spider):
             status="gone",
             warc=response.meta.get("warc"),
         )
+
+
+def _policy_ignore(failure: Failure) -> bool:
+    """An IgnoreRequest that is a policy's refusal (robots.txt, offsite), not a failure."""
+    return bool(
+        failure.check(IgnoreRequest)
+        and not failure.check(HttpError)
+        and failure_reason(failure) not in FAILED_IGNORES
+    )

@@ -48,6 +48,7 @@ from parsel import Selector
 from spiders.links import (
     PageLink,
     anchor_text,
+    cdata_records,
     is_attachment_url,
     is_static_asset,
     resolve_href,
@@ -68,19 +69,26 @@ MAX_GROUP_SIZE = 50
 MAX_TOTAL_RECORDS = 1_000_000
 # Dataproxy answers larger than this are not parsed (a group is a few dozen records).
 MAX_RESPONSE_CHARS = 8 * 1024 * 1024
+# Bounds of the script reading, so that a hostile page costs linear time: widget calls read on
+# one page, assignments of one variable looked at (the last ones), characters one literal may
+# span (an inline record array of a thousand rows fits).
+MAX_WIDGETS = 10
+MAX_ASSIGNMENTS = 10
+MAX_LITERAL_CHARS = 1 << 20
 # Query parameters of a <nextgroup> link that select a page, not the column.
 _PAGING_PARAMS = frozenset({"page", "startrecord", "endrecord", "perpage", "limit"})
 
 _JPAGE_CALL = re.compile(r"\.\s*jpage\s*\(\s*\{")
 _CALL_TARGET = re.compile(r"""(?:\$|jQuery)\(\s*['"]#([\w-]+)['"]\s*\)\s*\.\s*jpage\s*\(\s*\{""")
-_DATASTORE_RECORD = re.compile(
-    r"<record\b[^>]*>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.DOTALL | re.IGNORECASE
-)
-_XML_NUMBER = r"<{tag}\b[^>]*>\s*(?:<!\[CDATA\[\s*)?(\d{{1,9}})\s*(?:\]\]>\s*)?</{tag}>"
+# Tag attributes are bounded: [^>]* from every "<totalrecord" of a text without ">" scans to
+# its end each time (quadratic in a hostile answer).
+_XML_NUMBER = r"<{tag}\b[^>]{{0,200}}>\s*(?:<!\[CDATA\[\s*)?(\d{{1,9}})\s*(?:\]\]>\s*)?</{tag}>"
 _NEXTGROUP_HREF = re.compile(
-    r"<nextgroup\b[^>]*>.*?href\s*=\s*['\"]([^'\"]+)['\"]", re.DOTALL | re.IGNORECASE
+    r"<nextgroup\b[^>]{0,200}>.{0,2000}?href\s*=\s*['\"]([^'\"]+)['\"]", re.DOTALL | re.IGNORECASE
 )
-_HOSTILE = re.compile(r"<!ENTITY|<!DOCTYPE[^>]*\[|<!ELEMENT|<!ATTLIST|<xi:include", re.IGNORECASE)
+_HOSTILE = re.compile(
+    r"<!ENTITY|<!DOCTYPE[^>\[]{0,1000}\[|<!ELEMENT|<!ATTLIST|<xi:include", re.IGNORECASE
+)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _JS_ARRAY_ASSIGNMENT = re.compile(r"\b(?:dataStore|InitData\w*|initData\w*)\s*=\s*\[")
 
@@ -275,19 +283,20 @@ class _JsReader:
 
 def read_js_literal(text: str, pos: int = 0) -> Any:
     """The JS literal starting at ``pos`` (dict, list, str, int, float, bool, None, JsRef or
-    UNKNOWN)."""
-    return _JsReader(text, pos).value()
+    UNKNOWN), read within ``MAX_LITERAL_CHARS`` (an unterminated one ends there)."""
+    return _JsReader(text[pos : pos + MAX_LITERAL_CHARS]).value()
 
 
 def js_variable(name: str, script: str) -> Any:
-    """The literal last assigned to a variable (``var x = …``, ``x = …``, ``window.x = …``)."""
+    """The literal last assigned to a variable (``var x = …``, ``x = …``, ``window.x = …``),
+    among its last ``MAX_ASSIGNMENTS`` assignments."""
     pattern = re.compile(r"(?<![\w$.])(?:window\.)?" + re.escape(name) + r"\s*=(?!=)\s*")
-    value: Any = UNKNOWN
-    for match in pattern.finditer(script):
+    assignments = list(pattern.finditer(script))[-MAX_ASSIGNMENTS:]
+    for match in reversed(assignments):
         found = read_js_literal(script, match.end())
         if found is not UNKNOWN:
-            value = found
-    return value
+            return found
+    return UNKNOWN
 
 
 def _resolve(value: Any, script: str, hops: int = 3) -> Any:
@@ -354,8 +363,12 @@ class JpageConfig:
 
 
 def _widget_options(script: str) -> Iterator[tuple[str | None, dict[str, Any]]]:
-    """(container id, option object) of every ``.jpage({...})`` call in the scripts."""
-    for match in _JPAGE_CALL.finditer(script):
+    """(container id, option object) of the ``.jpage({...})`` calls in the scripts (the first
+    ``MAX_WIDGETS``)."""
+    for number, match in enumerate(_JPAGE_CALL.finditer(script)):
+        if number >= MAX_WIDGETS:
+            logger.debug("More than %d jpage calls in one page: the rest are not read", MAX_WIDGETS)
+            return
         options = read_js_literal(script, match.end() - 1)
         if not isinstance(options, dict):
             continue
@@ -472,7 +485,7 @@ def _config_from_options(
         nextgroup_url = None
 
     # Inline records: the datastore's CDATA blocks or the dataStore JS array.
-    inline: tuple[str, ...] = tuple(_DATASTORE_RECORD.findall(datastore))
+    inline: tuple[str, ...] = tuple(cdata_records(datastore))
     inline_source = "datastore" if inline else None
     if not inline:
         inline = _array_records(opts.get("datastore"))
@@ -487,7 +500,7 @@ def _config_from_options(
         # ajaxParam: param_123 unresolved, or no ajaxParam in the call: var param_<unit id>.
         names = [f"param_{unit_id}"] if unit_id else []
         names += re.findall(r"\bvar\s+(param_\d+)\s*=", script)
-        for name in names:
+        for name in list(dict.fromkeys(names))[:MAX_ASSIGNMENTS]:
             raw = js_variable(name, script)
             if isinstance(raw, dict):
                 sources["params"] = name
@@ -646,7 +659,7 @@ def parse_datastore(text: str) -> Datastore:
     try:
         root = etree.fromstring(body.encode("utf-8"), _safe_parser())
     except (etree.XMLSyntaxError, ValueError) as exc:
-        records = _DATASTORE_RECORD.findall(body)
+        records = cdata_records(body)
         if records:
             return Datastore(
                 records=records,

@@ -53,9 +53,27 @@ _REPEAT_ATTRIBUTES = ("ms-repeat", "ms-for", "ms-each", "v-for", "ng-repeat", "x
 _WHITESPACE = re.compile(r"\s+")
 # Hanweb (大汉) column pages keep the first page of their list in a <script type="text/xml">
 # datastore, one CDATA block of HTML per <record>; jQuery renders it in the browser.
-_DATASTORE_RECORD = re.compile(
-    r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.DOTALL | re.IGNORECASE
-)
+# cdata_records pairs a record's start and end: one regex with a lazy .*? between them retried
+# the rest of the text from every unclosed <record> (quadratic in a cut-off datastore), and
+# an unbounded [^>]* scans to the end from every "<record" of a text without ">".
+_RECORD_OPEN = re.compile(r"<record\b[^>]{0,500}>\s*<!\[CDATA\[", re.IGNORECASE)
+_RECORD_CLOSE = re.compile(r"\]\]>\s*</record>", re.IGNORECASE)
+
+
+def cdata_records(text: str) -> list[str]:
+    """The CDATA contents of ``<record><![CDATA[…]]></record>`` blocks, in order, in linear
+    time: once a start finds no end, no later start can."""
+    records = []
+    position = 0
+    while True:
+        start = _RECORD_OPEN.search(text, position)
+        if start is None:
+            return records
+        end = _RECORD_CLOSE.search(text, start.end())
+        if end is None:
+            return records
+        records.append(text[start.end() : end.start()])
+        position = end.end()
 
 
 @dataclass(frozen=True)
@@ -141,7 +159,7 @@ def _anchors(response: TextResponse) -> Iterator[Selector]:
         if element.root.tag != "script":
             yield element
             continue
-        for record in _DATASTORE_RECORD.findall(element.xpath("string(.)").get() or ""):
+        for record in cdata_records(element.xpath("string(.)").get() or ""):
             yield from ParselSelector(text=record).xpath("//a[@href] | //area[@href]")
 
 

@@ -29,7 +29,7 @@ from scrapy.utils.response import get_base_url
 
 from extraction.dates import iter_dates
 from spiders.links import (
-    _DATASTORE_RECORD,
+    cdata_records,
     is_attachment_url,
     is_static_asset,
     resolve_href,
@@ -191,7 +191,7 @@ def _anchors(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
             continue
         if (element.get("type") or "").lower() != "text/xml":
             continue
-        records = _DATASTORE_RECORD.findall(element.text or "")
+        records = cdata_records(element.text or "")
         if records:
             fragment = lxml.html.fragment_fromstring(
                 "".join(f"<div class='datastore-record'>{r}</div>" for r in records),

@@ -42,7 +42,8 @@ _ARROWS = frozenset({">", ">>", "<", "<<", "›", "»", "‹", "«", "→", "←
 _PAGER_WORD_JUNK = re.compile(r"[\s\[\]【】()（）<>《》«»‹›→←.。:：\-]+")
 _PAGE_NUMBER_TEXT = re.compile(r"^\[?\s*(\d{1,4})\s*\]?$")
 # "第3页", "3页", "[第 3 页]": a numbered pager control in words.
-_PAGE_ORDINAL_TEXT = re.compile(r"^\[?\s*第?\s*(\d{1,4})\s*[页頁]\s*\]?$")
+# One \s* on each side of 第, never two in a row: two would split a run of spaces every way.
+_PAGE_ORDINAL_TEXT = re.compile(r"^\[?\s*(?:第\s*)?(\d{1,4})\s*[页頁]\s*\]?$")
 # Query parameters that carry a page number.
 PAGE_PARAMS = frozenset(
     {
