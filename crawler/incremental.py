@@ -36,7 +36,7 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest, NotConfigured
 
-from crawler.state import CrawlState, DocumentState
+from crawler.state import CrawlState, DocumentState, StateStore
 from crawler.urls import canonical_url
 
 if TYPE_CHECKING:
@@ -101,11 +101,14 @@ def unchanged_profile(request: Request, response: Response) -> str | None:
     return None
 
 
-_STATES: WeakKeyDictionary[Any, CrawlState] = WeakKeyDictionary()
+_STATES: WeakKeyDictionary[Any, StateStore] = WeakKeyDictionary()
 
 
-def crawl_state(crawler: Crawler) -> CrawlState | None:
-    """The store of the running spider (opened on first use), or None when switched off."""
+def crawl_state(crawler: Crawler) -> StateStore | None:
+    """The store of the running spider (opened on first use), or None when switched off.
+
+    SQLite under GOVARCHIVE_STATE_DIR; in Redis, shared by the workers, when the crawl is
+    distributed (``REDIS_URL``, crawler.distributed)."""
     settings = crawler.settings
     if not settings.getbool("GOVARCHIVE_INCREMENTAL_ENABLED", True):
         return None
@@ -114,10 +117,15 @@ def crawl_state(crawler: Crawler) -> CrawlState | None:
         spider = crawler.spider
         if spider is None:
             return None
-        directory = settings.get("GOVARCHIVE_STATE_DIR") or str(
-            Path(settings.get("ARCHIVE_DIR", "archive")) / "state"
-        )
-        state = CrawlState.for_spider(Path(directory), spider.name)
+        if settings.get("REDIS_URL"):
+            from crawler.state_redis import RedisCrawlState
+
+            state = RedisCrawlState.from_settings(settings, spider.name)
+        else:
+            directory = settings.get("GOVARCHIVE_STATE_DIR") or str(
+                Path(settings.get("ARCHIVE_DIR", "archive")) / "state"
+            )
+            state = CrawlState.for_spider(Path(directory), spider.name)
         _STATES[crawler] = state
     return state
 
@@ -228,9 +236,27 @@ class IncrementalExtension:
             logger.info("Crawl state %s: %d known documents", state.path, len(state))
 
     def spider_idle(self) -> None:
-        """Once, when nothing is left: request the live documents this run has not met."""
+        """Once, when nothing is left: request the live documents this run has not met.
+
+        Distributed, "nothing left" is the whole batch's frontier, one worker re-checks (into
+        the shared frontier) and "this run" is the batch (crawler.distributed)."""
         if not self.recheck or self._rechecked:
             return
+        since = self.started
+        if self.crawler.settings.get("REDIS_URL"):
+            from crawler.distributed import recheck_turn
+
+            turn = recheck_turn(self.crawler)
+        else:
+            turn = None
+        if turn is not None:
+            decision, batch_started = turn
+            if decision == "wait":
+                return  # other workers are still crawling: ask again at the next idle
+            if decision == "skip" or batch_started is None:
+                self._rechecked = True
+                return
+            since = batch_started
         self._rechecked = True
         state = crawl_state(self.crawler)
         spider = self.crawler.spider
@@ -240,7 +266,7 @@ class IncrementalExtension:
         parse = getattr(spider, "parse_page", None)
         if parse is None:
             return
-        rows = [row for row in state.live_not_seen_since(self.started) if in_scope(row.url)]
+        rows = [row for row in state.live_not_seen_since(since) if in_scope(row.url)]
         if not rows:
             return
         logger.info("Re-checking %d known documents this crawl did not meet", len(rows))
@@ -264,7 +290,7 @@ class IncrementalExtension:
         close_state(self.crawler)
 
 
-def commit(state: CrawlState, adapter: ItemAdapter, seen: str) -> None:
+def commit(state: StateStore, adapter: ItemAdapter, seen: str) -> None:
     """Write an archived record's version into the store."""
     url = adapter.get("url")
     if not url:
@@ -303,7 +329,7 @@ def commit(state: CrawlState, adapter: ItemAdapter, seen: str) -> None:
     state.put(row)
 
 
-def reconcile(state: CrawlState, records: list[dict[str, Any]]) -> int:
+def reconcile(state: StateStore, records: list[dict[str, Any]]) -> int:
     """Add archived records the store does not know yet (a killed run's last ones); returns
     how many. A record counts when its version is newer than the store's row."""
     added = 0

@@ -97,7 +97,8 @@ DOWNLOADER_MIDDLEWARES = {
 # The crawl-state store's lifecycle, commits and end-of-crawl re-checks (crawler.incremental).
 EXTENSIONS = {"crawler.incremental.IncrementalExtension": 500}
 # GOVARCHIVE_REPLAY_WARC set: answer every request from those WARC captures (crawler.replay).
-ADDONS = {"crawler.replay.ReplayAddon": 0}
+# REDIS_URL set: the shared Redis frontier of distributed workers (crawler.distributed).
+ADDONS = {"crawler.replay.ReplayAddon": 0, "crawler.distributed.DistributedAddon": 10}
 # Backoff before the n-th retry of a request: min(MAX, BASE * 2**(n-1)) * uniform(0.5, 1.5)
 # seconds; a Retry-After header on 429/503 (capped at MAX) is a floor. BASE 0 = no wait.
 GOVARCHIVE_RETRY_BACKOFF_BASE = float(_env("GOVARCHIVE_RETRY_BACKOFF_BASE", "1.0"))
@@ -221,3 +222,27 @@ GOVARCHIVE_TRAP_SESSION_PARAMS = [
     "aspsessionid*",
     "sid",
 ]
+
+# --- Distributed crawling (crawler/distributed.py) -------------------------------------------
+# Set (redis://host:6379/0): every spider runs as one of N workers, on any machines, sharing one
+# frontier, dupefilter, archive claims and crawl-state store in that Redis server (scrapy-redis;
+# DistributedAddon). Empty: the single-process crawl, no server. From the environment only as
+# GOVARCHIVE_REDIS_URL (a REDIS_URL some other tool exported must not turn a crawl distributed).
+REDIS_URL = _env("GOVARCHIVE_REDIS_URL", "")
+# This worker's id in file names (JSON Lines, WARC) and Redis keys; unique per worker process.
+# Empty: <hostname>-<pid> when distributed, none otherwise. A worker restarted with its old id
+# takes its unfinished requests back at once (others wait for its heartbeat to expire).
+GOVARCHIVE_WORKER_ID = _env("GOVARCHIVE_WORKER_ID", "")
+# A worker exits once the shared frontier (queued and in-flight requests) stayed empty this long.
+GOVARCHIVE_REDIS_IDLE_CLOSE = float(_env("GOVARCHIVE_REDIS_IDLE_CLOSE", "30"))
+# Heartbeat period, and how long a silent worker counts as alive before other workers put its
+# in-flight requests back into the frontier (seconds).
+GOVARCHIVE_REDIS_HEARTBEAT = float(_env("GOVARCHIVE_REDIS_HEARTBEAT", "5"))
+GOVARCHIVE_REDIS_HEARTBEAT_TIMEOUT = float(_env("GOVARCHIVE_REDIS_HEARTBEAT_TIMEOUT", "30"))
+# How often an idle worker asks the frontier for requests other workers found (seconds).
+GOVARCHIVE_REDIS_POLL = float(_env("GOVARCHIVE_REDIS_POLL", "0.5"))
+# Prefix of every Redis key (<prefix>:<spider>:…): several crawls may share one server.
+GOVARCHIVE_REDIS_PREFIX = _env("GOVARCHIVE_REDIS_PREFIX", "govarchive")
+# Seconds a finished batch's archive claims are kept (a killed worker's run file recovered
+# later is still checked against them).
+GOVARCHIVE_REDIS_CLAIMS_TTL = int(_env("GOVARCHIVE_REDIS_CLAIMS_TTL", str(7 * 24 * 3600)))

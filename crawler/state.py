@@ -9,6 +9,9 @@ where its capture is in the WARC files (for revisit records).
 SQLite because it is in the standard library, one file, safe against a killed process (a
 committed transaction survives SIGKILL), and fast enough for millions of rows. Every write is
 its own transaction: a crawl killed at any point leaves the state of everything it archived.
+
+A distributed crawl (crawler.distributed) keeps the same rows in Redis instead, shared by its
+workers: crawler.state_redis.RedisCrawlState, the same interface (``StateStore``).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -67,6 +70,25 @@ class DocumentState:
 
 
 _COLUMNS = [f.name for f in fields(DocumentState)]
+
+
+class StateStore(Protocol):
+    """What crawler.incremental needs of a store: ``CrawlState`` (SQLite, one process) or
+    ``crawler.state_redis.RedisCrawlState`` (Redis, shared by distributed workers)."""
+
+    path: Any
+
+    def get(self, canonical_url: str) -> DocumentState | None: ...
+
+    def put(self, state: DocumentState) -> None: ...
+
+    def touch(self, canonical_url: str, seen: str, **changes: Any) -> None: ...
+
+    def live_not_seen_since(self, since: str) -> list[DocumentState]: ...
+
+    def __len__(self) -> int: ...
+
+    def close(self) -> None: ...
 
 
 class CrawlState:

@@ -7,6 +7,13 @@ arrived: a crawl killed at any moment, even with SIGKILL in the middle of a long
 leaves only whole lines behind. (One large ``write()`` from the crawler itself would not do:
 the kernel may stop it half-way when the process is killed.)
 
+With a worker id (``GOVARCHIVE_WORKER_ID``; a distributed crawl always has one, see
+crawler.distributed) the name is ``<spider>-<UTC start>-<worker>.jsonl``: every worker of a
+shared crawl writes its own file. Distributed, a record is written only while the document's
+claim in Redis is this worker's, and the claim is marked archived right after; recovering a
+killed worker's run file marks its records' claims archived and drops the lines of documents
+another worker archived after taking the killed worker's requests over.
+
 Why not FEEDS: feed storages buffer in user space and write under the final name; neither
 "whole lines only after a kill" nor "final name only when complete" holds there. Records are
 still serialised by Scrapy's own JsonLinesItemExporter.
@@ -25,13 +32,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.exporters import JsonLinesItemExporter
 
 from crawler.incremental import crawl_state, reconcile
 from crawler.records import to_record
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Self
 
     from scrapy.crawler import Crawler
@@ -42,18 +50,30 @@ PART_SUFFIX = ".part"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_file_name(spider_name: str, started: datetime, attempt: int = 0) -> str:
+def run_file_name(
+    spider_name: str, started: datetime, attempt: int = 0, worker: str | None = None
+) -> str:
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
-    return f"{spider_name}-{stamp}{f'-{attempt}' if attempt else ''}.jsonl"
+    return f"{spider_name}-{stamp}{f'-{worker}' if worker else ''}{f'-{attempt}' if attempt else ''}.jsonl"
 
 
 INTERRUPTED = ".interrupted"
 
 
-def recover_interrupted_runs(archive_dir: Path, spider_name: str) -> list[Path]:
+def recover_interrupted_runs(
+    archive_dir: Path,
+    spider_name: str,
+    live: Callable[[str], bool] | None = None,
+    settle: Callable[[Path], None] | None = None,
+) -> list[Path]:
     """Give the run files of killed crawls (``<spider>-….jsonl.part`` no writer holds) their
     final name, ``<spider>-<start>.interrupted.jsonl``: their lines are whole and archived
-    (the crawl-state store counts them as such), so readers of ``*.jsonl`` must see them."""
+    (the crawl-state store counts them as such), so readers of ``*.jsonl`` must see them.
+
+    ``live(final name)``: True for a file another running process is about to write (a
+    distributed worker registers its run file before creating it), which is left alone.
+    ``settle(part)`` runs on a file before it is renamed (a crash in it leaves the ``.part``
+    for the next recovery)."""
     # Imported here: pipelines.archive_writer also runs as a script (python -m), which must
     # not find itself already imported through this package.
     from pipelines.archive_writer import is_locked, repair_tail
@@ -62,7 +82,11 @@ def recover_interrupted_runs(archive_dir: Path, spider_name: str) -> list[Path]:
     for part in sorted(archive_dir.glob(f"{spider_name}-*.jsonl{PART_SUFFIX}")):
         if is_locked(part):
             continue  # a crawl still writing it
+        if live is not None and live(part.name.removesuffix(PART_SUFFIX)):
+            continue  # a live worker's, its writer not started yet
         repair_tail(part)  # the writer process itself may have been killed mid-line
+        if settle is not None:
+            settle(part)
         stem = part.name.removesuffix(f".jsonl{PART_SUFFIX}")
         target = part.with_name(f"{stem}{INTERRUPTED}.jsonl")
         os.replace(part, target)
@@ -134,6 +158,7 @@ class JsonLinesArchivePipeline:
         self.archive_dir = archive_dir
         self.writer: RecordWriter | None = None
         self.final_path: Path | None = None
+        self.shared: Any = None  # crawler.distributed.Coordinator when distributed
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -146,17 +171,28 @@ class JsonLinesArchivePipeline:
         spider = self.crawler.spider
         name = spider.name if spider is not None else "crawl"
         self.archive_dir.mkdir(parents=True, exist_ok=True)
-        for recovered in recover_interrupted_runs(self.archive_dir, name):
+        self.shared = self._coordinator()
+        live = settle = None
+        if self.shared is not None:
+            live, settle = self.shared.run_is_live, self._reconcile_claims
+        for recovered in recover_interrupted_runs(self.archive_dir, name, live, settle):
             logger.warning("Kept the records of an interrupted run as %s", recovered)
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value("govarchive/archive/recovered_runs")
+            if self.shared is not None:
+                self.shared.forget_run(recovered.name.replace(f"{INTERRUPTED}.jsonl", ".jsonl"))
             self._reconcile(recovered)
         started = datetime.now(UTC)
+        worker = self.crawler.settings.get("GOVARCHIVE_WORKER_ID") or None
         for attempt in range(100):
-            final = self.archive_dir / run_file_name(name, started, attempt)
+            final = self.archive_dir / run_file_name(name, started, attempt, worker)
             part = final.with_name(final.name + PART_SUFFIX)
             if final.exists():
                 continue
+            if self.shared is not None:
+                # Before the file exists: workers recovering killed runs in this folder must
+                # see it as a live worker's.
+                self.shared.register_run(final.name)
             try:
                 self.writer = RecordWriter(part)
             except FileExistsError:
@@ -166,6 +202,52 @@ class JsonLinesArchivePipeline:
         else:  # pragma: no cover - a hundred runs in one second
             raise RuntimeError(f"cannot create a run file in {self.archive_dir}")
         logger.info("Archiving to %s", part)
+
+    def _coordinator(self) -> Any:
+        if not self.crawler.settings.get("REDIS_URL"):
+            return None
+        from crawler.distributed import coordinator
+
+        return coordinator(self.crawler)
+
+    def _reconcile_claims(self, path: Path) -> None:
+        """Distributed: the claims of a killed run's records (``path``: its ``.part`` file,
+        about to be renamed) say archived; lines of documents another worker archived since
+        (it took the killed run's requests over) are dropped, so every document stays in the
+        archive once."""
+        if self.shared is None:
+            return
+        from crawler.urls import canonical_url
+
+        lines = path.read_bytes().splitlines(keepends=True)
+        keys = []
+        for line in lines:
+            try:
+                record = json.loads(line) if line.strip() else {}
+            except ValueError:
+                record = {}
+            url = record.get("url")
+            keys.append(record.get("canonical_url") or (canonical_url(url, ()) if url else None))
+        original = path.name.removesuffix(PART_SUFFIX)
+        duplicates = self.shared.reconcile_run(original, [key for key in keys if key])
+        if not duplicates:
+            return
+        kept = [line for line, key in zip(lines, keys, strict=True) if key not in duplicates]
+        temporary = path.with_name(path.name + ".tmp")
+        with temporary.open("wb") as handle:
+            handle.writelines(kept)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+        logger.warning(
+            "Dropped %d records of %s another worker archived after this run was killed",
+            len(lines) - len(kept),
+            path,
+        )
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(
+                "govarchive/archive/recovered_duplicates", len(lines) - len(kept)
+            )
 
     def _reconcile(self, path: Path) -> None:
         """The crawl-state store learns the interrupted run's records it missed (the run was
@@ -180,7 +262,15 @@ class JsonLinesArchivePipeline:
 
     def process_item(self, item: Any) -> Any:
         assert self.writer is not None, "open_spider() was not called"
-        self.writer.write(to_record(item))
+        record = to_record(item)
+        key = record.get("canonical_url")
+        if self.shared is not None and key and not self.shared.confirm(key):
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("govarchive/archive/claimed_elsewhere")
+            raise DropItem(f"archived by another worker in this batch: {key}", log_level="INFO")
+        self.writer.write(record)
+        if self.shared is not None and key:
+            self.shared.commit(key)
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value("govarchive/archive/records")
         return item
@@ -190,6 +280,8 @@ class JsonLinesArchivePipeline:
             return
         self.writer.close()
         os.replace(self.writer.path, self.final_path)
+        if self.shared is not None:
+            self.shared.finish_run(self.final_path.name)
         if self.crawler.stats is not None:
             self.crawler.stats.set_value("govarchive/archive/path", str(self.final_path))
         logger.info("Archived %d records to %s", self.writer.count, self.final_path)
