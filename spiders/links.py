@@ -109,29 +109,32 @@ def strip_fragment(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
 
 
+# Both read the lxml element under the Selector (``element.root``): a Selector per ancestor
+# and per text node made link extraction a third of a crawl's spider time.
+
+
 def _is_bound(element: Selector) -> bool:
     """True if a template framework rewrites this element's href or clones it as a row."""
-    attrs = {name.lower() for name in element.attrib}
-    if any(binding in attrs for binding in _HREF_BINDINGS):
+    root = element.root
+    if any(name.lower() in _HREF_BINDINGS for name in root.attrib):
         return True
     # Attribute names such as ":href" or "v-bind:href" are not valid XPath name tests, so
     # ancestors are checked in Python.
-    for node in element.xpath("ancestor-or-self::*"):
-        names = {name.lower() for name in node.attrib}
-        if any(name.startswith(_REPEAT_ATTRIBUTES) for name in names):
+    node = root
+    while node is not None:
+        if any(name.lower().startswith(_REPEAT_ATTRIBUTES) for name in node.attrib):
             return True
+        node = node.getparent()
     return False
 
 
 def anchor_text(element: Selector) -> str:
     """Visible text of an <a>/<area>, falling back to its title or an image's alt."""
-    text = _WHITESPACE.sub(" ", " ".join(element.xpath(".//text()").getall())).strip()
+    root = element.root
+    text = _WHITESPACE.sub(" ", " ".join(root.xpath(".//text()"))).strip()
     if not text:
         text = (
-            element.attrib.get("title")
-            or element.attrib.get("alt")
-            or element.xpath("string(.//img/@alt)").get()
-            or ""
+            root.get("title") or root.get("alt") or root.xpath("string(.//img/@alt)") or ""
         ).strip()
     return text
 
@@ -173,7 +176,7 @@ def extract_links(response: TextResponse) -> list[PageLink]:
     seen: set[str] = set()
     links: list[PageLink] = []
     for element in _anchors(response):
-        url = resolve_href(element.attrib["href"], base_url)
+        url = resolve_href(element.root.get("href", ""), base_url)
         if url is None or url == own_url or url in seen or _is_bound(element):
             continue
         if is_static_asset(url):

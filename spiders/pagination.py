@@ -329,5 +329,5 @@ def has_pagination(selector: Selector, links: list[PageLink], url: str) -> bool:
     if numbered >= 2:
         return True
     # A pager whose controls are spans/buttons (JS paging): "共 12 页", "1/12页".
-    text = " ".join(selector.xpath(_PAGER_BOX_TEXT).getall())
+    text = " ".join(selector.root.xpath(_PAGER_BOX_TEXT))
     return bool(_PAGE_TOTAL_TEXT.search(text))

@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,6 +71,12 @@ def _coordinator(redis_url: str, prefix: str, worker: str, **settings: object) -
 
 def _push(client: redis.Redis, prefix: str, member: bytes, priority: int = 0) -> None:
     client.zadd(f"{prefix}:{SPIDER}:requests", {member: -priority})
+
+
+def _expire(client: redis.Redis, prefix: str, worker: str) -> None:
+    """The worker's heartbeat runs out: its deadline is set in the past rather than waited
+    for, so that a slow machine cannot let it expire before a test's earlier checks."""
+    client.zadd(f"{prefix}:{SPIDER}:workers", {worker: 0})
 
 
 def _queue(client: redis.Redis, prefix: str) -> list[tuple[bytes, float]]:
@@ -163,7 +168,7 @@ def test_a_restarted_worker_takes_its_own_requests_back(
 def test_workers_take_over_a_dead_workers_requests_and_claims(
     redis_url: str, prefix: str, client: redis.Redis
 ) -> None:
-    dead = _coordinator(redis_url, prefix, "a", GOVARCHIVE_REDIS_HEARTBEAT_TIMEOUT=0.2)
+    dead = _coordinator(redis_url, prefix, "a")
     dead.join()
     _push(client, prefix, b"page")
     assert dead.pop() is not None
@@ -171,7 +176,7 @@ def test_workers_take_over_a_dead_workers_requests_and_claims(
     alive = _coordinator(redis_url, prefix, "b")
     alive.join()
     assert not alive.claim("http://x/doc.html")
-    time.sleep(0.3)
+    _expire(client, prefix, "a")
     alive.heartbeat()
     assert _queue(client, prefix) == [(b"page", 0.0)]
     assert client.zrange(f"{prefix}:{SPIDER}:workers", 0, -1) == [b"b"]
@@ -202,7 +207,7 @@ def test_a_document_is_claimed_once_and_archived_by_its_claimant(
 def test_a_recovered_run_file_settles_its_claims(
     redis_url: str, prefix: str, client: redis.Redis
 ) -> None:
-    a = _coordinator(redis_url, prefix, "a", GOVARCHIVE_REDIS_HEARTBEAT_TIMEOUT=0.2)
+    a = _coordinator(redis_url, prefix, "a")
     a.join()
     a.register_run("disclosure-x-a.jsonl")
     kept, taken = "http://x/kept.html", "http://x/taken.html"
@@ -213,7 +218,7 @@ def test_a_recovered_run_file_settles_its_claims(
     b = _coordinator(redis_url, prefix, "b")
     b.join()
     assert b.run_is_live("disclosure-x-a.jsonl")
-    time.sleep(0.3)
+    _expire(client, prefix, "a")
     b.heartbeat()  # a is taken over: its claims are released
     assert not b.run_is_live("disclosure-x-a.jsonl")
     assert b.claim(taken)
@@ -315,13 +320,13 @@ def test_the_shared_state_store_keeps_rows(redis_url: str, prefix: str) -> None:
 
 
 def test_recovering_a_killed_workers_run_file_keeps_each_document_once(
-    redis_url: str, prefix: str, tmp_path: Path
+    redis_url: str, prefix: str, client: redis.Redis, tmp_path: Path
 ) -> None:
     """Worker a wrote two records and was killed before marking their claims archived; b took
     a over and archived one of the two again. Worker c, starting in a's folder, recovers a's
     file: the claim of the other says a archived it, and a's copy of b's document goes."""
     kept, taken = "http://x/kept.html", "http://x/taken.html"
-    a = _coordinator(redis_url, prefix, "a", GOVARCHIVE_REDIS_HEARTBEAT_TIMEOUT=0.2)
+    a = _coordinator(redis_url, prefix, "a")
     a.join()
     name = f"{SPIDER}-20240101T000000Z-a.jsonl"
     a.register_run(name)
@@ -331,7 +336,7 @@ def test_recovering_a_killed_workers_run_file_keeps_each_document_once(
     (tmp_path / f"{name}.part").write_text("".join(lines), encoding="utf-8")
     b = _coordinator(redis_url, prefix, "b")
     b.join()
-    time.sleep(0.3)
+    _expire(client, prefix, "a")
     b.heartbeat()
     assert b.claim(taken)
     b.commit(taken)

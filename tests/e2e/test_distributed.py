@@ -218,13 +218,15 @@ def test_a_killed_worker_restarted_takes_its_requests_back(crawled) -> None:
 def test_seeding_three_times_crawls_once(crawled) -> None:
     # Documents, list pages and the home page once, plus robots.txt per worker and what the
     # kills put back into the frontier (the in-flight requests of the two killed workers,
-    # fetched again): far from three crawls.
+    # fetched again): far from three crawls. How many requests a worker holds in flight
+    # (downloads plus responses whose items are still in its pipelines) depends on the
+    # machine's speed, so it is bounded by the crawl's size, not by a fixed number.
     logs = "".join(worker.text() for worker in crawled["run1"])
     requeued = sum(
         int(n) for n in re.findall(r"(?:Re-queued|Took over) (\d+) (?:in-flight )?requests", logs)
     )
-    assert 0 < requeued < 150
     pages = crawled["pages"]
+    assert 0 < requeued < pages // 2
     assert pages <= crawled["run1_served"] <= pages + 4 + requeued
 
 
