@@ -17,6 +17,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 CORPUS = PROJECT.parent / "shared" / "corpus"
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def median(values: Iterable[float]) -> float:
@@ -109,7 +110,8 @@ def machine_line(info: dict[str, str]) -> str:
 # --- resident memory of a process tree ----------------------------------------------------------
 
 
-def _children_map() -> dict[int, list[int]]:
+def _children_map(cpu: dict[int, float] | None = None) -> dict[int, list[int]]:
+    """Each pid's children; with ``cpu``, also each process's own user + system seconds."""
     children: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -120,14 +122,17 @@ def _children_map() -> dict[int, list[int]]:
         except OSError:
             continue
         # pid (comm) state ppid …: comm may hold spaces and parentheses, so split after it.
-        ppid = int(data[data.rfind(b")") + 2 :].split()[1])
+        fields = data[data.rfind(b")") + 2 :].split()
+        ppid = int(fields[1])
         children.setdefault(ppid, []).append(int(entry.name))
+        if cpu is not None:  # utime, stime: fields 14 and 15 of stat(5), in clock ticks
+            cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
     return children
 
 
-def tree_pids(root: int) -> list[int]:
-    """``root`` and all its descendants that are alive now."""
-    children = _children_map()
+def tree_pids(root: int, cpu: dict[int, float] | None = None) -> list[int]:
+    """``root`` and all its descendants that are alive now (with ``cpu``: see _children_map)."""
+    children = _children_map(cpu)
     pids, todo = [], [root]
     while todo:
         pid = todo.pop()
@@ -146,13 +151,17 @@ def rss_bytes(pid: int) -> int:
 
 @dataclass
 class TreeSampler:
-    """Samples the summed RSS of a process and its descendants until stopped."""
+    """Samples the summed RSS of a process and its descendants until stopped, and the CPU
+    seconds each of them has used (wait4() of the root misses descendants it never waits for:
+    a multiprocessing forkserver's workers are reaped by the forkserver, which is itself left
+    to exit after the root)."""
 
     root: int
     interval: float = 0.1
     peak: int = 0
     peak_processes: int = 1
     samples: int = 0
+    cpu_by_pid: dict[int, float] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -163,7 +172,10 @@ class TreeSampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            pids = tree_pids(self.root)
+            seen: dict[int, float] = {}
+            pids = tree_pids(self.root, seen)
+            for pid in pids:
+                self.cpu_by_pid[pid] = seen.get(pid, 0.0)
             total = sum(rss_bytes(pid) for pid in pids)
             self.samples += 1
             self.peak = max(self.peak, total)
@@ -175,6 +187,11 @@ class TreeSampler:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
+    @property
+    def cpu(self) -> float:
+        """User + system seconds of every process seen in the tree, as last sampled."""
+        return sum(self.cpu_by_pid.values())
+
 
 @dataclass
 class ProcessRun:
@@ -182,7 +199,7 @@ class ProcessRun:
 
     returncode: int
     wall: float
-    cpu: float  # user + system of the process and the children it waited for
+    cpu: float  # user + system of the whole tree: max(wait4(), the sampler's per-process sum)
     peak_rss: int  # max(sampled sum over the tree, the kernel's maxrss of the process)
     maxrss: int  # the kernel's peak RSS of the largest single process
     processes: int  # most processes seen alive at once in the tree
@@ -197,7 +214,7 @@ def clean_env() -> dict[str, str]:
 def run_measured(
     command: list[str], *, cwd: Path, stdout_path: Path, stderr_path: Path, timeout: float
 ) -> ProcessRun:
-    """Run ``command``, sampling its tree's RSS; CPU and maxrss come from wait4()."""
+    """Run ``command``, sampling its tree's RSS and CPU; maxrss comes from wait4()."""
     with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
         started = time.perf_counter()
         proc = subprocess.Popen(
@@ -223,7 +240,7 @@ def run_measured(
     return ProcessRun(
         returncode=proc.returncode,
         wall=wall,
-        cpu=usage.ru_utime + usage.ru_stime,
+        cpu=max(usage.ru_utime + usage.ru_stime, sampler.cpu),
         peak_rss=max(sampler.peak, maxrss),
         maxrss=maxrss,
         processes=sampler.peak_processes,

@@ -13,7 +13,8 @@ medians. Measured per run, from the launch of the workers:
 - pages/s: the workers' responses (Scrapy's ``downloader/response_count``, summed) / wall;
 - documents/s (steady): 80 % of the documents / the time from 10 % to 90 % archived, which
   leaves out process start-up and the crawl's tail;
-- CPU: user + system seconds of the worker processes and their children (wait4).
+- CPU: user + system seconds of the worker processes and all their descendants (the
+  extraction pool's processes too: sampled from /proc, see ``bench.common.TreeSampler``).
 
 Workers run with the project's settings less politeness delays (AutoThrottle off,
 DOWNLOAD_DELAY 0), no page budget, CONCURRENT_REQUESTS 16 and CONCURRENT_REQUESTS_PER_DOMAIN 2
@@ -39,7 +40,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench.common import PROJECT, clean_env, log, machine_info, machine_line, median
+from bench.common import (
+    PROJECT,
+    TreeSampler,
+    clean_env,
+    log,
+    machine_info,
+    machine_line,
+    median,
+)
 from bench.crawl import served_site
 
 if TYPE_CHECKING:
@@ -114,7 +123,8 @@ def crawl(
 ) -> Run:
     prefix = f"bench-{uuid.uuid4().hex[:10]}"
     archive = work / f"archive-{prefix}"
-    processes = []
+    processes: list[subprocess.Popen] = []
+    samplers: list[TreeSampler] = []
     logs = []
     started = time.monotonic()
     for n in range(1, workers + 1):
@@ -144,6 +154,7 @@ def crawl(
                     command, cwd=PROJECT, env=clean_env(), stdout=subprocess.DEVNULL, stderr=handle
                 )
             )
+        samplers.append(TreeSampler(processes[-1].pid, interval=0.2).start())
     marks: dict[float, float] = {}
     done = float("nan")
     deadline = started + 3600
@@ -161,11 +172,12 @@ def crawl(
         time.sleep(0.05)
     cpu = 0.0
     codes = []
-    for process in processes:
+    for process, sampler in zip(processes, samplers, strict=True):
         _, status, usage = os.wait4(process.pid, 0)
+        sampler.stop()
         process.returncode = os.waitstatus_to_exitcode(status)
         codes.append(process.returncode)
-        cpu += usage.ru_utime + usage.ru_stime
+        cpu += max(usage.ru_utime + usage.ru_stime, sampler.cpu)
     archived = _whole_lines(archive)
     responses = sum(_stats_responses(path.read_text(errors="replace")) for path in logs)
     steady = (

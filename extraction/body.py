@@ -22,7 +22,7 @@ from extraction.chrome import (
     strip_invisible,
     unwrap_layout_tables,
 )
-from extraction.html import compact, visible_lines
+from extraction.html import OrderedText, compact, visible_lines
 
 _TABLE_ROW = re.compile(r"^\|.*\|$")
 _EMPTY_CELLS = re.compile(r"(?:\|\s*)+\|$")
@@ -88,8 +88,8 @@ def content_container(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | No
 
 def coverage(lines: list[str], text: str) -> float:
     """Share of the (substantial) container lines that appear in ``text``."""
-    squeezed = compact(text)
-    wanted = [compact(line) for line in lines if len(compact(line)) >= 8]
+    squeezed = OrderedText(compact(text))
+    wanted = [squeezed_line for line in lines if len(squeezed_line := compact(line)) >= 8]
     if not wanted:
         return 1.0
     return sum(1 for line in wanted if line[:40] in squeezed) / len(wanted)
@@ -169,7 +169,7 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None = None) -> list[st
             text = run_trafilatura(_standalone(container), url)
             if coverage(own, text) < MIN_COVERAGE:
                 text = "\n".join(own)  # trafilatura rejects the article container: trust the CMS
-        inside = compact(" ".join(own).replace("|", ""))
+        inside = OrderedText(compact(" ".join(own).replace("|", "")))
         text = "\n".join(line for line in text.splitlines() if _key(line) in inside)
         surroundings = _region(container)
     else:
@@ -192,8 +192,8 @@ def _key(line: str) -> str:
 def _repair(rendered: list[str], extracted: list[str]) -> list[str]:
     """``rendered`` lines that trafilatura kept, plus the short non-chrome lines it dropped
     between them and up to EDGE_LINES of them right before and after."""
-    kept = compact("\n".join(extracted).replace("|", ""))
-    hits = [bool(_key(line)) and _key(line) in kept for line in rendered]
+    kept = OrderedText(compact("\n".join(extracted).replace("|", "")))
+    hits = [bool(key := _key(line)) and key in kept for line in rendered]
     if not any(hits):
         return extracted
     first = hits.index(True)

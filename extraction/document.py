@@ -19,7 +19,14 @@ from extraction.body import dechromed_copy, extract_body
 from extraction.chinese import to_simplified
 from extraction.chrome import is_toolbar_text, trim_to_title
 from extraction.dates import iter_dates, parse_date
-from extraction.html import INVISIBLE_TAGS, compact, element_text, parse_html, visible_lines
+from extraction.html import (
+    INVISIBLE_TAGS,
+    OrderedText,
+    compact,
+    element_text,
+    parse_html,
+    visible_lines,
+)
 from extraction.metadata import MetadataBlock, clean_value, read_metadata
 from extraction.title import despace, heading_candidates, heading_level, pick_title
 
@@ -122,7 +129,8 @@ def _body_start(lines: list[str], body: str) -> int | None:
     squeezed = compact(body.replace("|", ""))
     if not squeezed:
         return None
-    inside = [len(compact(line)) >= 8 and compact(line) in squeezed for line in lines]
+    body_text = OrderedText(squeezed)
+    inside = [len(part := compact(line)) >= 8 and part in body_text for line in lines]
     for no, hit in enumerate(inside):
         if hit and sum(inside[no + 1 : no + 6]) >= 2:
             return no

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import lxml.html
 
-from extraction.html import compact, element_text, is_hidden, parse_html, visible_lines
+from extraction.html import (
+    OrderedText,
+    compact,
+    element_text,
+    is_hidden,
+    parse_html,
+    visible_lines,
+)
 
 
 def test_content_after_stray_closing_html_is_kept() -> None:
@@ -128,3 +135,12 @@ def test_element_text_and_compact() -> None:
     root = parse_html("<div><p>第一段</p><p>第二段</p></div>")
     assert element_text(root.find(".//div")) == "第一段 第二段"
     assert compact(" a \n b\u3000c ") == "abc"
+
+
+def test_ordered_text_finds_lines_in_and_out_of_order() -> None:
+    body = OrderedText("第一段。第二段。第三段。")
+    assert "第二段" in body
+    assert "第三段" in body
+    assert "第一段" in body  # before the cursor
+    assert "段。第" in body  # across the place the last search started
+    assert "第四段" not in body
