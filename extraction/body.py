@@ -22,7 +22,7 @@ from extraction.chrome import (
     strip_invisible,
     unwrap_layout_tables,
 )
-from extraction.html import OrderedText, compact, visible_lines
+from extraction.html import OrderedText, TreeText, compact, visible_lines
 
 _TABLE_ROW = re.compile(r"^\|.*\|$")
 _EMPTY_CELLS = re.compile(r"(?:\|\s*)+\|$")
@@ -65,15 +65,18 @@ def run_trafilatura(tree: lxml.html.HtmlElement, url: str | None) -> str:
     return text or ""
 
 
-def content_container(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+def content_container(
+    tree: lxml.html.HtmlElement, index: TreeText | None = None
+) -> lxml.html.HtmlElement | None:
     """The CMS's own body container, when the page has one with some text."""
+    index = index or TreeText(tree)
     found = []
     for element in tree.iter():
         if not isinstance(element.tag, str):
             continue
         hint = f"{element.get('id', '')} {element.get('class', '')}"
         if element.tag == "ucapcontent" or _CONTAINER_HINT.search(hint):
-            chars = _chars(element)
+            chars = index.chars(element)
             if chars >= MIN_CONTAINER_CHARS:
                 found.append((element, chars))
     if not found:
@@ -104,24 +107,20 @@ def render_lines(element: lxml.html.HtmlElement) -> list[str]:
 REGION_EXTRA_CHARS = 150
 
 
-def _region(container: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+def _region(container: lxml.html.HtmlElement, index: TreeText) -> lxml.html.HtmlElement:
     """The container plus what sits right around it (the title block, the 文号 line, a
-    download line): the furthest ancestor that adds at most a few short lines to it."""
-    own = _chars(container)
+    download line): the furthest ancestor that adds at most a few short lines to it.
+    (Characters counted in ``index``, the de-chromed tree's text: no scripts or hidden parts
+    left, so its text content is what renders.)"""
+    own = index.chars(container)
     region = container
     for ancestor in container.iterancestors():
         if ancestor.tag in ("body", "html"):
             break
-        if _chars(ancestor) > own + REGION_EXTRA_CHARS:
+        if index.chars(ancestor) > own + REGION_EXTRA_CHARS:
             break
         region = ancestor
     return region
-
-
-def _chars(element: lxml.html.HtmlElement) -> int:
-    """Visible characters of an element of a de-chromed tree (no scripts or hidden parts
-    left, so text_content() is what renders)."""
-    return len(compact(element.text_content()))
 
 
 def dechromed_copy(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
@@ -161,7 +160,8 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None = None) -> list[st
     trafilatura works on copies: it prunes its input.
     """
     text = run_trafilatura(copy.deepcopy(tree), url)
-    container = content_container(tree)
+    index = TreeText(tree)
+    container = content_container(tree, index)
     surroundings: lxml.html.HtmlElement | None
     if container is not None:
         own = render_lines(container)
@@ -171,9 +171,9 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None = None) -> list[st
                 text = "\n".join(own)  # trafilatura rejects the article container: trust the CMS
         inside = OrderedText(compact(" ".join(own).replace("|", "")))
         text = "\n".join(line for line in text.splitlines() if _key(line) in inside)
-        surroundings = _region(container)
+        surroundings = _region(container, index)
     else:
-        surroundings = _holder(tree, text)
+        surroundings = _holder(tree, text, index)
     extracted = _split_lines(text)
     if is_navigation_only(extracted):
         return []
@@ -258,7 +258,9 @@ def _split_lines(text: str) -> list[str]:
     return lines
 
 
-def _holder(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
+def _holder(
+    tree: lxml.html.HtmlElement, text: str, index: TreeText
+) -> lxml.html.HtmlElement | None:
     """The smallest element holding trafilatura's first and last paragraphs, when it holds
     little else (otherwise putting its short lines back would bring the page's menus)."""
     lines = [compact(line.replace("|", "")) for line in text.splitlines()]
@@ -268,10 +270,9 @@ def _holder(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | N
     first, last = lines[0][:24], lines[-1][:24]
     holder_first = holder_last = None
     for element in tree.iter(*_HOLDER_TAGS):
-        content = compact(element.text_content())
-        if first in content:
+        if index.contains(element, first):
             holder_first = element
-        if last in content:
+        if index.contains(element, last):
             holder_last = element
     if holder_first is None or holder_last is None:
         return None
@@ -284,8 +285,8 @@ def _holder(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | N
     if holder is None or holder.tag in ("html", "body"):
         return None
     extracted = sum(len(line) for line in lines)
-    held = _chars(holder)
-    return _region(holder) if held <= 1.5 * extracted + 200 else None
+    held = index.chars(holder)
+    return _region(holder, index) if held <= 1.5 * extracted + 200 else None
 
 
 _HOLDER_TAGS = (

@@ -19,6 +19,7 @@ import lxml.html
 from extraction.attachments import attachment_extension
 from extraction.chinese import to_simplified
 from extraction.html import (
+    TreeText,
     compact,
     element_text,
     is_hidden,
@@ -227,7 +228,11 @@ INVISIBLE_IN_BODY = ("script", "style", "noscript", "template", "iframe", "objec
 def remove_chrome(root: lxml.html.HtmlElement) -> int:
     """Remove chrome elements from the tree in place; returns how many were removed."""
     removed = 0
-    page_chars = len(compact(root.text_content()))
+    # Every candidate's raw text, from one pass over the tree (asking each element for its
+    # text_content() costs the page's text once per level of nesting). Valid while walking
+    # top-down, like the rendering below.
+    texts = TreeText(root, compacted=False)
+    page_chars = len(compact(texts.text))
     # Wrapper chains (p > span > font) share one text: judge it once.
     not_chrome: set[str] = set()
     # The page is rendered once; each candidate's text is read from that rendering. Valid
@@ -247,12 +252,13 @@ def remove_chrome(root: lxml.html.HtmlElement) -> int:
     for element in list(root.iter(*_CANDIDATE_TAGS)):
         if element in gone:
             continue
-        raw = element.text_content()
+        size = texts.chars(element)
+        if size > 4 * _MAX_BLOCK_CHARS:
+            continue  # cheap pre-filters before rendering the element's text
+        raw = texts.of(element)
         if raw in not_chrome:
             continue
-        if len(raw) > 4 * _MAX_BLOCK_CHARS:
-            continue  # cheap pre-filters before rendering the element's text
-        if len(raw) > 2 * MAX_CHROME_ELEMENT and not _CHROME_MARKERS.search(raw):
+        if size > 2 * MAX_CHROME_ELEMENT and not _CHROME_MARKERS.search(raw):
             continue
         # The tree holds no hidden elements any more (remove_hidden ran first).
         if element in in_pre:

@@ -10,6 +10,7 @@ Saved and served gov pages are often malformed in ways that make libxml2 lose co
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -300,11 +301,12 @@ def element_text(element: lxml.html.HtmlElement) -> str:
 
 
 def compact(text: str) -> str:
-    """Text without any whitespace, for comparing strings that differ only in spacing."""
-    return _SPACES.sub("", text)
+    """Text without any whitespace, for comparing strings that differ only in spacing.
 
-
-_SPACES = re.compile(r"\s+")
+    ``str.split()`` splits on exactly the characters ``re``'s ``\\s`` matches (both ask
+    ``str.isspace``), about four times faster than ``re.sub(r"\\s+", "", text)``: this runs
+    on every line and block of every page."""
+    return "".join(text.split())
 
 
 class OrderedText:
@@ -329,3 +331,71 @@ class OrderedText:
                 return False
         self._cursor = at
         return True
+
+
+class TreeText:
+    """The text content of a tree (``root.text_content()``, or with ``compacted`` its
+    ``compact()``), built in one pass, with where each element's own text content lies in it.
+
+    Asking every element of a page for its text content costs the page's text once per level
+    of nesting (a deeply nested page: most of its extraction time); with this, an element's
+    character count and "does its text contain this" are a lookup and a bisection. The tree
+    must not change while this is in use."""
+
+    def __init__(self, root: lxml.html.HtmlElement, *, compacted: bool = True) -> None:
+        pieces: list[str] = []
+        self._spans: dict[Any, tuple[int, int]] = {}
+        self._occurrences: dict[str, list[int]] = {}
+        position = 0
+        starts: dict[Any, int] = {}
+        # Actions: open an element (its text, then its children), or close it (its span
+        # ends; then its tail, which belongs to its parent's text).
+        stack: list[tuple[bool, Any]] = [(False, root)]
+        while stack:
+            closing, node = stack.pop()
+            if closing:
+                self._spans[node] = (starts.pop(node), position)
+                text = node.tail if node is not root else None
+            else:
+                if isinstance(node.tag, str):  # not a comment or processing instruction
+                    starts[node] = position
+                    stack.append((True, node))
+                    stack.extend((False, child) for child in reversed(node))
+                    text = node.text
+                else:
+                    text = node.tail if node is not root else None
+            if text:
+                piece = compact(text) if compacted else text
+                pieces.append(piece)
+                position += len(piece)
+        self.text = "".join(pieces)
+
+    def span(self, element: lxml.html.HtmlElement) -> tuple[int, int]:
+        return self._spans[element]
+
+    def of(self, element: lxml.html.HtmlElement) -> str:
+        """The element's (compacted) ``text_content()``."""
+        start, end = self._spans[element]
+        return self.text[start:end]
+
+    def chars(self, element: lxml.html.HtmlElement) -> int:
+        """``len(self.of(element))``."""
+        start, end = self._spans[element]
+        return end - start
+
+    def contains(self, element: lxml.html.HtmlElement, part: str) -> bool:
+        """``part in self.of(element)``."""
+        start, end = self._spans[element]
+        if not part:
+            return True
+        found = self._occurrences.get(part)
+        if found is None:
+            found = []
+            at = self.text.find(part)
+            while at >= 0:
+                found.append(at)
+                at = self.text.find(part, at + 1)
+            self._occurrences[part] = found
+        # The first occurrence at or after ``start``; it must end by ``end``.
+        index = bisect.bisect_left(found, start)
+        return index < len(found) and found[index] + len(part) <= end

@@ -1,12 +1,15 @@
-"""extraction.html.OrderedText answers exactly ``part in text``, whatever order the parts
-are asked in (its cursor only decides where the search starts)."""
+"""extraction.html: OrderedText answers exactly ``part in text``, whatever order the parts
+are asked in (its cursor only decides where the search starts); TreeText agrees with
+``element.text_content()`` (and its ``compact()``) for every element of a tree."""
 
 from __future__ import annotations
+
+import re
 
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from extraction.html import OrderedText
+from extraction.html import OrderedText, TreeText, compact, parse_html
 
 # A small alphabet, so that parts often do occur in the text, at several places.
 _CHARS = st.sampled_from("甲乙丙ab")
@@ -27,3 +30,41 @@ def test_every_substring_is_found_after_any_other(text: str, data: st.DataObject
         start = data.draw(st.integers(0, len(text) - 1))
         end = data.draw(st.integers(start + 1, len(text)))
         assert text[start:end] in ordered
+
+
+# Small HTML fragments with nesting, comments, tails and whitespace.
+_FRAGMENT = st.recursive(
+    st.text(st.sampled_from("甲乙 \n丙ab"), max_size=6),
+    lambda inner: st.builds(
+        lambda tag, parts, tail: f"<{tag}>{''.join(parts)}</{tag}>{tail}",
+        st.sampled_from(["div", "p", "span", "td"]),
+        st.lists(st.one_of(inner, st.just("<!-- 注释 -->"), st.just("<br>")), max_size=4),
+        st.text(st.sampled_from("甲 b"), max_size=3),
+    ),
+    max_leaves=12,
+)
+
+
+@given(
+    st.lists(_FRAGMENT, min_size=1, max_size=4), st.text(st.sampled_from("甲乙丙ab"), max_size=4)
+)
+@example(["<div>甲<!-- 乙 -->乙<p>丙</p>a</div>b"], "甲乙")
+def test_compact_text_agrees_with_text_content(fragments: list[str], part: str) -> None:
+    root = parse_html("<html><body>" + "".join(fragments) + "</body></html>")
+    index, raw = TreeText(root), TreeText(root, compacted=False)
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        own = compact(element.text_content())
+        assert index.of(element) == own
+        assert index.chars(element) == len(own)
+        assert index.contains(element, part) == (part in own)
+        assert raw.of(element) == element.text_content()
+
+
+@given(st.text())
+@example(
+    "\x1c\x1d\x1e\x1f\x85\u2028\u3000\u00a0\u200b\ufeff"
+)  # spaces by isspace(); zero-width: not
+def test_compact_removes_exactly_what_re_whitespace_matches(text: str) -> None:
+    assert compact(text) == re.sub(r"\s+", "", text)
