@@ -280,12 +280,10 @@ def visible_lines(
 
 def text_lines(text: str) -> list[str]:
     """Rendered text (``render_chunks`` joined) as lines, whitespace collapsed, empty dropped."""
-    lines = []
-    for raw in text.split("\n"):
-        line = _WS.sub(" ", _ZW.sub("", raw)).strip()
-        if line:
-            lines.append(line)
-    return lines
+    # One pass of each expression over the whole text, not one per line: neither class holds
+    # "\n", so no match crosses a line.
+    text = _WS.sub(" ", _ZW.sub("", text))
+    return [line for raw in text.split("\n") if (line := raw.strip())]
 
 
 def squeeze_chunks(chunks: list[str]) -> list[str]:

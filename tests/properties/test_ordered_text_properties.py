@@ -9,7 +9,7 @@ import re
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from extraction.html import OrderedText, TreeText, compact, parse_html
+from extraction.html import OrderedText, TreeText, compact, parse_html, text_lines
 
 # A small alphabet, so that parts often do occur in the text, at several places.
 _CHARS = st.sampled_from("甲乙丙ab")
@@ -68,3 +68,12 @@ def test_compact_text_agrees_with_text_content(fragments: list[str], part: str) 
 )  # spaces by isspace(); zero-width: not
 def test_compact_removes_exactly_what_re_whitespace_matches(text: str) -> None:
     assert compact(text) == re.sub(r"\s+", "", text)
+
+
+@given(st.text(st.sampled_from("甲a \n\t\r\u3000\u00a0\u200b\ufeff\x1c\u2028"), max_size=30))
+def test_text_lines_is_per_line_whitespace_collapse(text: str) -> None:
+    per_line = [
+        re.sub(r"[ \t\r\f\v\u00a0\u3000\u2002-\u200a\u202f\u205f]+", " ", raw)
+        for raw in re.sub(r"[\u200b-\u200d\u2060\ufeff]", "", text).split("\n")
+    ]
+    assert text_lines(text) == [line.strip() for line in per_line if line.strip()]
