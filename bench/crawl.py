@@ -6,7 +6,8 @@ settings minus politeness delays (AutoThrottle off, DOWNLOAD_DELAY 0), no page b
 incremental state; the naive peer (``bench/naive_spider.py``) runs from outside the project,
 with Scrapy's defaults and robots off. Both get the same CONCURRENT_REQUESTS and
 CONCURRENT_REQUESTS_PER_DOMAIN. Measured per run: responses/s and documents/s over Scrapy's
-``elapsed_time_seconds``, CPU seconds (wait4), and peak RSS of the whole process tree (summed
+``elapsed_time_seconds``, CPU seconds of every process of the tree (wait4 and /proc samples:
+``bench.common.TreeSampler``), and peak RSS of the whole process tree (summed
 /proc samples every 0.1 s, and the kernel's maxrss).
 """
 

@@ -201,8 +201,9 @@ def crawl_section(r: dict[str, Any], stamp: str) -> str:
             f"Site: {r['documents']:,} documents of ~{s['page_kb']} KB; {r['rounds']} runs each, "
             f"alternated ({stamp}); CONCURRENT_REQUESTS={s['concurrent_requests']}, "
             f"CONCURRENT_REQUESTS_PER_DOMAIN={s['concurrent_requests_per_domain']} for both. "
-            "Rates are over Scrapy's `elapsed_time_seconds`; CPU is user+system of the process "
-            "tree (wait4); peak RSS is the summed RSS of the crawl's process tree (sampled every "
+            "Rates are over Scrapy's `elapsed_time_seconds`; CPU is user+system of every process "
+            "of the crawl's tree, extraction workers included (wait4, and /proc samples for the "
+            "processes the crawl does not wait for); peak RSS is the summed RSS of the crawl's process tree (sampled every "
             "0.1 s) or the kernel's maxrss, whichever is larger."
         ),
         "",
