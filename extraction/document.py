@@ -22,10 +22,9 @@ from extraction.dates import iter_dates, parse_date
 from extraction.html import (
     INVISIBLE_TAGS,
     OrderedText,
+    RenderedPage,
     compact,
-    element_text,
     parse_html,
-    visible_lines,
 )
 from extraction.metadata import MetadataBlock, clean_value, read_metadata
 from extraction.title import despace, heading_candidates, heading_level, pick_title
@@ -56,9 +55,10 @@ class ExtractedDocument:
 def extract_document(html: str, url: str | None = None) -> ExtractedDocument:
     """Extract a document's body and metadata from decoded HTML."""
     root = parse_html(html)
+    page = RenderedPage(root)
     # Labels are matched in Simplified form: Traditional pages print 索引號, 發布機構, 來源.
     # Long lines are body paragraphs, never read for metadata: they stay as they are.
-    lines = [to_simplified(line) if len(line) <= 200 else line for line in visible_lines(root)]
+    lines = [to_simplified(line) if len(line) <= 200 else line for line in page.lines()]
     block = read_metadata(root, lines)
     tree = dechromed_copy(root)
     body_lines = extract_body(tree, url)
@@ -69,9 +69,9 @@ def extract_document(html: str, url: str | None = None) -> ExtractedDocument:
         article_title=block.tag("ArticleTitle", "og:title"),
         block_title=block.first("title"),
         html_title=html_title,
-        headings=heading_candidates(root),
+        headings=heading_candidates(root, page),
         not_titles=[site_name or "", block.tag("ColumnName") or ""],
-        body_heading=_body_heading(root, text),
+        body_heading=_body_heading(page, text),
     )
     text = "\n".join(trim_to_title(body_lines, title))
     title_line = _find_line(lines, title, text)
@@ -191,9 +191,10 @@ def _resolve_doc_no(block: MetadataBlock, lines: list[str], title_line: int | No
     return None
 
 
-def _body_heading(root: lxml.html.HtmlElement, text: str) -> str | None:
+def _body_heading(page: RenderedPage, text: str) -> str | None:
     """The heading that opens the document: the highest-ranked heading between the last
     navigation link and the first paragraph of the body, in the original page."""
+    root = page.root
     first = next((line for line in text.splitlines() if len(compact(line)) >= 20), None)
     if not first:
         return None
@@ -207,7 +208,7 @@ def _body_heading(root: lxml.html.HtmlElement, text: str) -> str | None:
             # The body starts here; if it starts with a heading, that heading is the one.
             for inner in element.iter():
                 if isinstance(inner.tag, str) and heading_level(inner) < 9:
-                    heading = despace(element_text(inner))
+                    heading = despace(page.text(inner))
                     if compact(heading).startswith(key):
                         return heading
             break
@@ -217,7 +218,7 @@ def _body_heading(root: lxml.html.HtmlElement, text: str) -> str | None:
             continue
         level = heading_level(element)
         if level < 9:
-            heading = despace(element_text(element))
+            heading = despace(page.text(element))
             if compact(heading).startswith(key):
                 return heading  # the body's first line is this heading itself
             if 2 <= len(heading) <= 80 and not any(True for _ in element.iter("a")):

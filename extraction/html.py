@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
+from itertools import accumulate
 from typing import Any
 
 import lxml.html
@@ -63,9 +64,21 @@ def parse_html(html: str) -> lxml.html.HtmlElement:
     return root
 
 
+# Every element an HtmlElement (trafilatura requires one), chosen in C: lxml.html's own lookup
+# is a Python method run for each element proxy made (about 4 % of an extraction), only to
+# give <form>, <input>, <select>… their form classes, which nothing here uses.
+_ELEMENT_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement,
+    comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
+
+
 def _parse(text: str) -> tuple[lxml.html.HtmlElement, bool]:
     """The tree, and whether libxml2 gave up at its depth limit (the tree lacks the rest)."""
     parser = lxml.html.HTMLParser()  # its own error log (a parser is cheap: about 2 µs)
+    parser.set_element_class_lookup(_ELEMENT_CLASSES)
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError):
@@ -298,6 +311,39 @@ def element_text(element: lxml.html.HtmlElement) -> str:
     return " ".join(visible_lines(element))
 
 
+class RenderedPage:
+    """A tree rendered once (``visible_lines(root)``), with where each element's own text lies
+    in that rendering: ``lines(e)`` and ``text(e)`` equal ``visible_lines(e)`` and
+    ``element_text(e)`` for every element, read by slicing instead of rendering ``e`` again
+    (titles, headings and links are looked up on every page; rendering each of them costs its
+    text once per level of nesting).
+
+    Elements the page rendering does not reach on their own terms (inside a hidden element,
+    or under a <pre>, whose newlines they keep in the page but not alone) are rendered as
+    before. The tree must not change while this is in use."""
+
+    def __init__(self, root: lxml.html.HtmlElement) -> None:
+        self.root = root
+        self._spans: dict[Any, tuple[int, int]] = {}
+        chunks = squeeze_chunks(render_chunks(root, skip_hidden=True, spans=self._spans))
+        self._offsets = list(accumulate((len(chunk) for chunk in chunks), initial=0))
+        self._text = "".join(chunks)
+        self._in_pre = {node for block in root.iter("pre") for node in block.iterdescendants()}
+
+    def lines(self, element: lxml.html.HtmlElement | None = None) -> list[str]:
+        """``visible_lines(element)`` (the whole page's when ``element`` is None)."""
+        if element is None:
+            return text_lines(self._text)
+        span = self._spans.get(element)
+        if span is None or element in self._in_pre:
+            return visible_lines(element)
+        return text_lines(self._text[self._offsets[span[0]] : self._offsets[span[1]]])
+
+    def text(self, element: lxml.html.HtmlElement) -> str:
+        """``element_text(element)``."""
+        return " ".join(self.lines(element))
+
+
 def compact(text: str) -> str:
     """Text without any whitespace, for comparing strings that differ only in spacing.
 
@@ -345,27 +391,36 @@ class TreeText:
         self._spans: dict[Any, tuple[int, int]] = {}
         self._occurrences: dict[str, list[int]] = {}
         position = 0
-        starts: dict[Any, int] = {}
-        # Actions: open an element (its text, then its children), or close it (its span
-        # ends; then its tail, which belongs to its parent's text).
-        stack: list[tuple[bool, Any]] = [(False, root)]
-        while stack:
-            closing, node = stack.pop()
-            if closing:
-                self._spans[node] = (starts.pop(node), position)
-                text = node.tail if node is not root else None
-            else:
-                if isinstance(node.tag, str):  # not a comment or processing instruction
-                    starts[node] = position
-                    stack.append((True, node))
-                    stack.extend((False, child) for child in reversed(node))
-                    text = node.text
-                else:
-                    text = node.tail if node is not root else None
+
+        def add(text: str | None) -> None:
+            nonlocal position
             if text:
                 piece = compact(text) if compacted else text
                 pieces.append(piece)
                 position += len(piece)
+
+        # Nodes in document order from lxml's own iteration (comments and processing
+        # instructions included: their tails are text), with a stack of the open elements:
+        # an element closes (its span ends, then its tail follows) when the walk reaches a
+        # node that is not inside it.
+        open_elements: list[tuple[Any, int]] = []
+        for node in root.iter():
+            if open_elements:
+                parent = node.getparent()
+                while open_elements[-1][0] is not parent:
+                    element, start = open_elements.pop()
+                    self._spans[element] = (start, position)
+                    add(element.tail)
+            if isinstance(node.tag, str):
+                open_elements.append((node, position))
+                add(node.text)
+            elif node is not root:
+                add(node.tail)
+        while open_elements:
+            element, start = open_elements.pop()
+            self._spans[element] = (start, position)
+            if element is not root:
+                add(element.tail)
         self.text = "".join(pieces)
 
     def span(self, element: lxml.html.HtmlElement) -> tuple[int, int]:

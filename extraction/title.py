@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 import lxml.html
 
-from extraction.html import compact, element_text
+from extraction.html import RenderedPage, compact
 from extraction.textnorm import normalize_line
 
 # A separator with the spaces around it. Leading spaces are taken only from where their run
@@ -28,7 +28,11 @@ from extraction.textnorm import normalize_line
 _SEPARATORS = re.compile(
     r"(?:(?<!\s)\s+)?(?:_|\||｜|丨|--|——|—|::|\s-\s|\s–\s)\s*|(?<=[^\d\s])-(?=[^\d\s])"
 )
-_TITLE_HINT = re.compile(r"title|biaoti|^bt$|headline|heading|^header$", re.IGNORECASE)
+# A class or id token that names a title: one containing title/biaoti/headline/heading, or
+# exactly bt/header. Searched in "id class" at once (a token never holds a space).
+_TITLE_HINT = re.compile(
+    r"title|biaoti|headline|heading|(?:^|\s)(?:bt|header)(?=\s|$)", re.IGNORECASE
+)
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
@@ -49,26 +53,38 @@ def title_segments(title: str) -> list[str]:
     return [s for s in (normalize_line(p) for p in _SEPARATORS.split(title)) if s]
 
 
+MAX_HEADING_CHARS = 150
+
+
 def heading_level(element: lxml.html.HtmlElement) -> int:
     """1–6 for h1–h6, 0 for title-like containers (class/id says title), 9 otherwise."""
     if element.tag in _HEADING_TAGS:
         return int(element.tag[1])
-    tokens = f"{element.get('id', '')} {element.get('class', '')}".split()
-    return 0 if any(_TITLE_HINT.search(token) for token in tokens) else 9
+    hint = element.get("id"), element.get("class")
+    if hint == (None, None):
+        return 9
+    return 0 if _TITLE_HINT.search(f"{hint[0] or ''} {hint[1] or ''}") else 9
 
 
-def heading_candidates(root: lxml.html.HtmlElement) -> list[tuple[lxml.html.HtmlElement, str]]:
-    """Headings and title-classed elements with short, link-free text, in page order."""
+def heading_candidates(
+    root: lxml.html.HtmlElement, page: RenderedPage | None = None
+) -> list[tuple[lxml.html.HtmlElement, str]]:
+    """Headings and title-classed elements with short, link-free text, in page order
+    (``page``: the rendering of ``root``, when the caller has one)."""
+    page = page or RenderedPage(root)
     found = []
     for element in root.iter():
         if not isinstance(element.tag, str) or heading_level(element) == 9:
             continue
         if element.tag in ("html", "body", "head", "title", "meta"):
             continue
-        text = despace(element_text(element))
-        if not 2 <= len(text) <= 150:
+        text = page.text(element)
+        if len(text) > 4 * MAX_HEADING_CHARS:
+            continue  # despace() removes spaces only: no chance of fitting
+        text = despace(text)
+        if not 2 <= len(text) <= MAX_HEADING_CHARS:
             continue
-        if any(compact(element_text(a)) for a in element.iter("a")):
+        if any(compact(page.text(a)) for a in element.iter("a")):
             continue  # a heading made of links is navigation
         found.append((element, text))
     return found

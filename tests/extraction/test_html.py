@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import lxml.html
+import pytest
 
 from extraction.html import (
     OrderedText,
+    RenderedPage,
     compact,
     element_text,
     is_hidden,
     parse_html,
     visible_lines,
 )
+from tests.helpers import CorpusPage, corpus_params
 
 
 def test_content_after_stray_closing_html_is_kept() -> None:
@@ -144,3 +147,13 @@ def test_ordered_text_finds_lines_in_and_out_of_order() -> None:
     assert "第一段" in body  # before the cursor
     assert "段。第" in body  # across the place the last search started
     assert "第四段" not in body
+
+
+@pytest.mark.parametrize("page", corpus_params())
+def test_rendered_page_reads_every_element_as_rendering_it_would(page: CorpusPage) -> None:
+    root = parse_html(page.response().text)
+    rendered = RenderedPage(root)
+    assert rendered.lines() == visible_lines(root)
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            assert rendered.lines(element) == visible_lines(element), element.tag

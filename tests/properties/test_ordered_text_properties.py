@@ -1,6 +1,7 @@
 """extraction.html: OrderedText answers exactly ``part in text``, whatever order the parts
 are asked in (its cursor only decides where the search starts); TreeText agrees with
-``element.text_content()`` (and its ``compact()``) for every element of a tree."""
+``element.text_content()`` (and its ``compact()``) for every element of a tree; RenderedPage
+reads every element as rendering it on its own would."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ import re
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from extraction.html import OrderedText, TreeText, compact, parse_html, text_lines
+from extraction.html import (
+    OrderedText,
+    RenderedPage,
+    TreeText,
+    compact,
+    element_text,
+    parse_html,
+    text_lines,
+    visible_lines,
+)
 
 # A small alphabet, so that parts often do occur in the text, at several places.
 _CHARS = st.sampled_from("甲乙丙ab")
@@ -77,3 +87,29 @@ def test_text_lines_is_per_line_whitespace_collapse(text: str) -> None:
         for raw in re.sub(r"[\u200b-\u200d\u2060\ufeff]", "", text).split("\n")
     ]
     assert text_lines(text) == [line.strip() for line in per_line if line.strip()]
+
+
+# Fragments with what RenderedPage must get right: hidden elements, <pre>, tables, headings.
+_RICH_FRAGMENT = st.recursive(
+    st.text(st.sampled_from("甲乙 \n丙ab"), max_size=6),
+    lambda inner: st.builds(
+        lambda tag, attrs, parts, tail: f"<{tag}{attrs}>{''.join(parts)}</{tag}>{tail}",
+        st.sampled_from(["div", "p", "span", "td", "pre", "h2", "a", "li", "table", "tr"]),
+        st.sampled_from(["", ' style="display:none"', ' class="hidden"', ' class="title"']),
+        st.lists(st.one_of(inner, st.just("<!-- 注释 -->"), st.just("<br>")), max_size=4),
+        st.text(st.sampled_from("甲 b\n"), max_size=3),
+    ),
+    max_leaves=14,
+)
+
+
+@given(st.lists(_RICH_FRAGMENT, min_size=1, max_size=4))
+@example(['<div class="hidden"><p>甲</p></div><pre>a\n<span>b\nc</span></pre>'])
+def test_rendered_page_agrees_with_visible_lines(fragments: list[str]) -> None:
+    root = parse_html("<html><body>" + "".join(fragments) + "</body></html>")
+    page = RenderedPage(root)
+    assert page.lines() == visible_lines(root)
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            assert page.lines(element) == visible_lines(element)
+            assert page.text(element) == element_text(element)
