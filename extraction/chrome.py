@@ -281,13 +281,6 @@ def remove_chrome(root: lxml.html.HtmlElement) -> int:
     return removed
 
 
-def _detached(element: lxml.html.HtmlElement, root: lxml.html.HtmlElement) -> bool:
-    for ancestor in element.iterancestors():
-        if ancestor is root:
-            return False
-    return element is not root
-
-
 def _is_chrome_block(
     element: lxml.html.HtmlElement, lines: list[str], text: str, page_chars: int
 ) -> bool:
@@ -390,8 +383,9 @@ def remove_link_runs(root: lxml.html.HtmlElement) -> int:
     are not each a whole link.
     """
     removed = 0
+    gone: set[lxml.html.HtmlElement] = set()  # removed, or inside a removed element
     for parent in list(root.iter()):
-        if not isinstance(parent.tag, str) or _detached(parent, root):
+        if not isinstance(parent.tag, str) or parent in gone:
             continue
         runs: list[list[tuple[lxml.html.HtmlElement, str]]] = [[]]
         for child in parent:
@@ -412,6 +406,8 @@ def remove_link_runs(root: lxml.html.HtmlElement) -> int:
             titles = all(len(text) >= MIN_LINK_TITLE for _, text in run)
             if len(run) >= MIN_NAV_RUN or (len(run) >= MIN_RUN and titles):
                 for element, _ in run:
+                    gone.add(element)
+                    gone.update(element.iterdescendants())
                     _remove(element)
                     removed += 1
     return removed

@@ -303,7 +303,8 @@ def squeeze_chunks(chunks: list[str]) -> list[str]:
     """Chunks with zero-width characters dropped and whitespace runs collapsed, each on its
     own: ``text_lines`` gives the same lines for them, with far less whitespace to scan
     (source indentation becomes runs of spaces)."""
-    return [_WS.sub(" ", _ZW.sub("", chunk)) for chunk in chunks]
+    # Block boundaries ("\n") are about half of a page's chunks and need no change.
+    return [chunk if chunk == "\n" else _WS.sub(" ", _ZW.sub("", chunk)) for chunk in chunks]
 
 
 def element_text(element: lxml.html.HtmlElement) -> str:

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.records import record_validator, to_record
+import fastjsonschema
+
+from crawler.records import fast_record_check, record_validator, to_record
 
 if TYPE_CHECKING:
     from typing import Self
@@ -28,6 +30,7 @@ class SchemaValidationPipeline:
         self.stats = crawler.stats if crawler is not None else None
         self.drop = drop
         self.validator = record_validator()
+        self.fast_check = fast_record_check()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -37,9 +40,16 @@ class SchemaValidationPipeline:
         return cls(crawler, settings.getbool("GOVARCHIVE_VALIDATION_DROP", False))
 
     def errors(self, item: Any) -> list[str]:
+        record = to_record(item)
+        try:
+            self.fast_check(record)
+        except fastjsonschema.JsonSchemaException:
+            pass  # the reference validator decides, and says why
+        else:
+            return []
         return [
             f"{'/'.join(str(p) for p in error.absolute_path) or '(record)'}: {error.message}"
-            for error in self.validator.iter_errors(to_record(item))
+            for error in self.validator.iter_errors(record)
         ]
 
     def process_item(self, item: Any) -> Any:
