@@ -12,6 +12,7 @@ inside a body paragraph: an annual report that says "专栏访问量达19363人�
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import accumulate
 
 import lxml.html
@@ -284,25 +285,45 @@ def remove_chrome(root: lxml.html.HtmlElement) -> int:
 def _is_chrome_block(
     element: lxml.html.HtmlElement, lines: list[str], text: str, page_chars: int
 ) -> bool:
-    simplified = [to_simplified(line) for line in lines]
-    # Every line is chrome: tool bars, breadcrumbs, footers, counters, QR captions.
-    if len(text) <= MAX_CHROME_ELEMENT and all(_chrome_line_in_block(line) for line in simplified):
+    chrome, breadcrumb_first, related_first = _block_verdict(tuple(lines))
+    if chrome:
         return True
     # Breadcrumb container: starts with 当前位置… and is short.
-    if len(text) <= 300 and is_breadcrumb_text(simplified[0]) and _link_text_ratio(element) > 0.3:
-        return True
-    # Footer: footer markers, every other line a short label (links, address, phone).
-    if _is_footer_block(simplified):
+    if breadcrumb_first and _link_text_ratio(element) > 0.3:
         return True
     # Related-links box: a related heading followed by (mostly) links — a side box, so never
     # most of the page (a table of contents of linked chapters is the document itself).
-    if (
-        _RELATED_HEADINGS.match(compact(simplified[0]))
+    return (
+        related_first
         and (len(lines) == 1 or _link_text_ratio(element) > 0.5)
         and len(compact(text)) <= 0.4 * page_chars
-    ):
-        return True
-    return _is_metadata_block(lines, text)
+    )
+
+
+# The pages of one site repeat its template's blocks (tool bar, breadcrumb, footer, related
+# links) on every page: what their lines alone say is remembered for a few pages' worth.
+_CACHED_BLOCKS = 4096
+
+
+@lru_cache(maxsize=_CACHED_BLOCKS)
+def _block_verdict(lines: tuple[str, ...]) -> tuple[bool, bool, bool]:
+    """What a block's lines alone say: (it is chrome, its first line is a breadcrumb in a
+    short block, its first line is a related-links heading)."""
+    simplified = [to_simplified(line) for line in lines]
+    text = " ".join(lines)
+    chrome = (
+        # Every line is chrome: tool bars, breadcrumbs, footers, counters, QR captions.
+        (
+            len(text) <= MAX_CHROME_ELEMENT
+            and all(_chrome_line_in_block(line) for line in simplified)
+        )
+        # Footer: footer markers, every other line a short label (links, address, phone).
+        or _is_footer_block(simplified)
+        or _is_metadata_block(list(lines), text)
+    )
+    breadcrumb_first = len(text) <= 300 and is_breadcrumb_text(simplified[0])
+    related_first = bool(_RELATED_HEADINGS.match(compact(simplified[0])))
+    return chrome, breadcrumb_first, related_first
 
 
 def _is_metadata_block(lines: list[str], text: str) -> bool:
