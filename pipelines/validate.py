@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from scrapy.exceptions import DropItem, NotConfigured
-
 import fastjsonschema
+from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.records import fast_record_check, record_validator, to_record
 
