@@ -28,11 +28,15 @@ _TABLE_ROW = re.compile(r"^\|.*\|$")
 _EMPTY_CELLS = re.compile(r"(?:\|\s*)+\|$")
 
 # Body containers of the gov CMS families: TRS (TRS_Editor, article_content), UCAP
-# (UCAP-CONTENT, ucapcontent), Hanweb (#zoom), 集约化 platforms (zoomcon, article-content) …
+# (UCAP-CONTENT, ucapcontent), Hanweb (#zoom), 集约化 platforms (zoomcon, article-content) …,
+# and the pinyin names home-grown templates give them (wenzhang-content 文章, zhengwen 正文,
+# zw-con).
 _CONTAINER_HINT = re.compile(
     r"(?:^|[\s_-])(?:zoom|zoomcon|ucap-content|trs_editor|trs_ueditor|article[_-]?content"
     r"|art[_-]?con(?:tent)?|news[_-]?content|pages?[_-]content|detail[_-]?content|main[_-]?txt"
-    r"|txt[_-]?con|con[_-]?text|content[_-]?text|wenzhang-content|vsb_content|fontzoom"
+    r"|txt[_-]?con|con[_-]?text|content[_-]?text|vsb_content|fontzoom"
+    r"|wenzhang[_-]?(?:content|con|nr|text|body)|zhengwen(?:[_-]?(?:content|con|nr|text))?"
+    r"|zw[_-]?(?:content|con|nr|text)"
     r"|bodylabel|maintext|article[_-]?body|xl[_-]?con|view[_-]?con|text[_-]?con)(?:$|[\s_-])",
     re.IGNORECASE,
 )

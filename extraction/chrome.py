@@ -12,6 +12,7 @@ inside a body paragraph: an annual report that says "专栏访问量达19363人�
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import accumulate
 
@@ -77,6 +78,13 @@ _RELATED_HEADINGS = re.compile(
     r"相关政策|相关解读|相关内容|推荐阅读|猜你喜欢|热点推荐|热门文章|上一篇|下一篇|上一条|下一条|"
     r"相 ?关 ?文 ?件)[:：]?"
 )
+# A site's standing notice under every article: 版权与免责声明 followed by what may be
+# reprinted (转载) and who owns what (版权), worded about the site (本站, 本网).
+_DISCLAIMER_HEADING = re.compile(
+    r"^(?:版权(?:与|和|及)?免责声明|版权声明|免责声明|版权说明|版权信息|法律声明|网站声明|郑重声明)[:：]?$"
+)
+_DISCLAIMER_WORDS = re.compile(r"本站|本网|转载|版权|免责|不代表|文章来源")
+MAX_DISCLAIMER_CHARS = 1500
 _NEIGHBOUR_LINE = re.compile(r"^(?:上一篇|下一篇|上一条|下一条|上篇|下篇)[:：]")
 
 _QR_LINE = re.compile(r"扫一扫|扫描二维码|二维码")
@@ -210,7 +218,7 @@ _MAX_BLOCK_CHARS = 2000
 _CHROME_MARKERS = re.compile(
     "|".join(
         [_FOOTER_STRONG.pattern, _FOOTER_WEAK.pattern, _RELATED_HEADINGS.pattern.lstrip("^"),
-         r"当前位置|所在位置|您的位置|首页\s*[>＞»›]", r"[:：]"]
+         r"当前位置|所在位置|您的位置|首页\s*[>＞»›]", r"[:：]", r"声明|版权"]
     )
 )  # fmt: skip
 
@@ -272,7 +280,10 @@ def remove_chrome(root: lxml.html.HtmlElement) -> int:
         text = " ".join(lines)
         if len(text) > _MAX_BLOCK_CHARS:
             continue
-        if _is_chrome_block(element, lines, text, page_chars):
+        position = offsets[spans[element][0]]
+        if _is_chrome_block(
+            element, lines, text, page_chars, lambda at=position: _has_prose(page_text[:at])
+        ):
             gone.update(element.iterdescendants())
             _remove(element)
             removed += 1
@@ -283,10 +294,19 @@ def remove_chrome(root: lxml.html.HtmlElement) -> int:
 
 
 def _is_chrome_block(
-    element: lxml.html.HtmlElement, lines: list[str], text: str, page_chars: int
+    element: lxml.html.HtmlElement,
+    lines: list[str],
+    text: str,
+    page_chars: int,
+    prose_before: Callable[[], bool] = lambda: True,
 ) -> bool:
-    chrome, breadcrumb_first, related_first = _block_verdict(tuple(lines))
+    """``prose_before()``: whether the page shows a body paragraph before the element."""
+    chrome, breadcrumb_first, related_first, disclaimer = _block_verdict(tuple(lines))
     if chrome:
+        return True
+    # A disclaimer box under the article — not a page that is itself the site's 网站声明
+    # (nothing but menus above it).
+    if disclaimer and prose_before():
         return True
     # Breadcrumb container: starts with 当前位置… and is short.
     if breadcrumb_first and _link_text_ratio(element) > 0.3:
@@ -306,9 +326,9 @@ _CACHED_BLOCKS = 4096
 
 
 @lru_cache(maxsize=_CACHED_BLOCKS)
-def _block_verdict(lines: tuple[str, ...]) -> tuple[bool, bool, bool]:
+def _block_verdict(lines: tuple[str, ...]) -> tuple[bool, bool, bool, bool]:
     """What a block's lines alone say: (it is chrome, its first line is a breadcrumb in a
-    short block, its first line is a related-links heading)."""
+    short block, its first line is a related-links heading, it is a disclaimer box)."""
     simplified = [to_simplified(line) for line in lines]
     text = " ".join(lines)
     chrome = (
@@ -323,7 +343,25 @@ def _block_verdict(lines: tuple[str, ...]) -> tuple[bool, bool, bool]:
     )
     breadcrumb_first = len(text) <= 300 and is_breadcrumb_text(simplified[0])
     related_first = bool(_RELATED_HEADINGS.match(compact(simplified[0])))
-    return chrome, breadcrumb_first, related_first
+    return chrome, breadcrumb_first, related_first, _is_disclaimer_block(simplified, text)
+
+
+PROSE_LINE = 40  # characters of a line that is a body paragraph, not a menu or a label
+
+
+def _has_prose(text: str) -> bool:
+    """Rendered text holds a sentence-like paragraph."""
+    return any(len(line) >= PROSE_LINE and "。" in line for line in text_lines(text))
+
+
+def _is_disclaimer_block(lines: list[str], text: str) -> bool:
+    """A 版权/免责声明 heading over a few lines that speak of the site and reprinting."""
+    if len(text) > MAX_DISCLAIMER_CHARS or not _DISCLAIMER_HEADING.match(compact(lines[0])):
+        return False
+    rest = lines[1:]
+    return any(_DISCLAIMER_WORDS.search(line) for line in rest) and all(
+        _DISCLAIMER_WORDS.search(line) or len(line) <= 30 for line in rest
+    )
 
 
 def _is_metadata_block(lines: list[str], text: str) -> bool:
@@ -520,4 +558,8 @@ def trim_to_title(lines: list[str], title: str | None) -> list[str]:
 
 
 def _is_related_heading(line: str) -> bool:
-    return bool(_RELATED_HEADINGS.fullmatch(compact(to_simplified(line)).strip("|").rstrip(":：")))
+    """A related-links or disclaimer heading left alone at an end of the body."""
+    squeezed = compact(to_simplified(line)).strip("|")
+    return bool(
+        _RELATED_HEADINGS.fullmatch(squeezed.rstrip(":：")) or _DISCLAIMER_HEADING.match(squeezed)
+    )

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import GATE_TABLE
 from tests.corpus_gate import MINIMUMS, evaluate, floors_for, load_floors
 from tests.helpers import require_corpus
 
 pytestmark = pytest.mark.corpus
 
 
-def test_corpus_gate() -> None:
+def test_corpus_gate(request: pytest.FixtureRequest) -> None:
     require_corpus()
     result = evaluate()
     floors, source = floors_for()
-    print(f"\n{result.table()}\nchecked against {source}")
+    # Shown in the run's summary (tests/conftest.py), whether the gate passes or not.
+    request.config.stash[GATE_TABLE] = f"{result.table()}\nchecked against {source}"
     failures = result.below(floors)
     assert not failures, (
         "corpus gate below its floors:\n" + "\n".join(failures) + "\n" + result.table()

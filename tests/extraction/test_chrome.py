@@ -202,6 +202,36 @@ def test_remove_chrome_removes_related_links_box() -> None:
     assert visible_lines(root) == [BODY_1, BODY_2]
 
 
+def test_remove_chrome_removes_disclaimer_box_under_the_article() -> None:
+    root = page(
+        BODY,
+        '<div class="copyright-box"><div>版权声明：</div>'
+        "<div>1.凡本网注明“来源：某某市人民政府网”的所有作品，版权均属本网所有，转载请注明出处。</div>"
+        "<div>2.本网转载的其他媒体稿件，不代表本网赞同其观点。</div></div>",
+    )
+    assert remove_chrome(root) >= 1
+    assert visible_lines(root) == [BODY_1, BODY_2]
+
+
+def test_remove_chrome_keeps_a_page_that_is_the_sites_own_statement() -> None:
+    statement = [
+        "免责声明",
+        "本网站所载文件及资料仅供参考，本网不对因使用本网资料而引致的任何损失承担责任。",
+        "凡转载本网内容的，应注明来源于本网，不得歪曲和篡改。",
+    ]
+    root = page("<div>" + "".join(f"<p>{line}</p>" for line in statement) + "</div>")
+    remove_chrome(root)
+    assert visible_lines(root) == statement
+
+
+def test_remove_chrome_keeps_body_section_headed_like_a_notice() -> None:
+    # A heading alone is not a disclaimer box: the lines under it must speak of the site.
+    lines = ["法律声明", "申请人应当对所提交材料的真实性负责，如有虚假，依法承担相应责任。"]
+    root = page(BODY, "<div>" + "".join(f"<p>{line}</p>" for line in lines) + "</div>")
+    remove_chrome(root)
+    assert visible_lines(root) == [BODY_1, BODY_2, *lines]
+
+
 def test_remove_chrome_keeps_table_of_contents_that_is_most_of_the_page() -> None:
     chapters = [f"第{n}部分 关于全面推进政务公开工作的实施意见及配套措施说明" for n in (1, 2)]
     items = "".join(f'<li><a href="/c{n}.html">{t}</a></li>' for n, t in enumerate(chapters))
