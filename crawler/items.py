@@ -34,6 +34,15 @@ _REQUEST_ROW: dict[str, Any] = {
     "properties": dict.fromkeys(_COLUMNS, _COUNT),
     "additionalProperties": _COUNT,
 }
+# Sub-rows of table 3's groups (the canonical keys of extraction/reports/canonical.py; a test
+# keeps the two equal). Rows of a report's own, unknown to the template, keep their keys.
+REQUEST_SUB_ROWS: dict[str, tuple[str, ...]] = {
+    "denied": ("state_secret", "law_forbidden", "safety_stability", "third_party",
+               "internal_affairs", "process_info", "enforcement_case", "admin_query"),
+    "unable": ("no_info", "needs_creation", "unclear"),
+    "not_processed": ("complaint", "repeated", "publication", "massive", "confirm"),
+    "other": ("overdue_correction", "overdue_fee", "other"),
+}  # fmt: skip
 _REVIEW_BLOCK: dict[str, Any] = {
     "type": "object",
     "properties": dict.fromkeys(("upheld", "corrected", "other", "pending", "total"), _COUNT),
@@ -56,13 +65,25 @@ REPORT_SCHEMA: dict[str, Any] = {
                 },
             },
         },
-        "proactive": {"type": ["object", "null"]},
+        # block (article20_1 …) → row → column → number; "units": "block.row.column" → unit.
+        "proactive": {
+            "type": ["object", "null"],
+            "properties": {"units": {"type": "object", "additionalProperties": {"type": "string"}}},
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": {
+                    "type": "object",
+                    "additionalProperties": {"type": ["number", "null"]},
+                },
+            },
+        },
         "requests": {
             "type": ["object", "null"],
             "properties": {
                 **dict.fromkeys(("new_received", "carried_over", "granted", "partially_granted", "total_processed", "carried_forward", "other_processing"), _REQUEST_ROW),
-                **{group: {"type": "object", "additionalProperties": _REQUEST_ROW}
-                   for group in ("denied", "unable", "not_processed", "other")},
+                **{group: {"type": "object", "properties": dict.fromkeys(subs, _REQUEST_ROW),
+                           "additionalProperties": _REQUEST_ROW}
+                   for group, subs in REQUEST_SUB_ROWS.items()},
             },
         },
         "reviews": {

@@ -36,6 +36,10 @@ _REQUEST_NUMBER = re.compile(
 )
 _REQUEST_ZERO = re.compile(
     rf"{_NEGATION}[^，,。；]{{0,10}}(?:受理|收到|接到|接收|新收|办理|发生)[^，,。；]{{0,20}}(?:申请|依申请公开)"
+    # …or the negation right before the requests, with no verb: 本机关全年无政府信息公开申请,
+    # 没有依申请公开事项, 未有公民、法人或其他组织提出的政府信息公开申请.
+    rf"|(?:{_NEGATION}|未有)(?:任何)?(?:公民、法人(?:或|和|及)其他组织)?(?:提出的?)?"
+    r"(?:政府信息公开|信息公开|依申请公开)(?:的)?(?:申请|事项|工作事项|情况)"
 )
 # Clauses about something else: approvals, enquiries, reviews, or the items "available on
 # request" (依申请公开信息数) and per-channel breakdowns (网上申请数).

@@ -386,7 +386,9 @@ def parse_tables(
                     f"{', '.join(from_text)}: read from the text (not among the HTML tables)"
                 )
         else:
-            result.notes += parsed.notes
+            # Only what the text reading says of tables the HTML lacks: its complaints about
+            # a table the HTML gave in full (a flattened row with more numbers) are noise.
+            result.notes += [n for n in parsed.notes if n.split(":", 1)[0] in missing]
     if from_html:
         result.source = "html"
     elif from_text:

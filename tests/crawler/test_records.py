@@ -61,3 +61,23 @@ def test_schema_rejects_what_the_contract_forbids() -> None:
     ]
     for record in bad:
         assert list(validator.iter_errors(record)), record
+
+
+def test_schema_names_table_3_sub_rows_as_the_report_parser_does() -> None:
+    from crawler.items import REQUEST_SUB_ROWS
+    from extraction.reports.canonical import REQUEST_SUB_ROWS as PARSER_SUB_ROWS
+
+    assert REQUEST_SUB_ROWS == PARSER_SUB_ROWS
+    groups = load_schema()["properties"]["report"]["properties"]["requests"]["properties"]
+    for group, subs in PARSER_SUB_ROWS.items():
+        assert set(groups[group]["properties"]) == set(subs)
+
+
+def test_schema_rejects_a_proactive_cell_that_is_not_a_number() -> None:
+    report = {"template": "2021", "sections": [], "checks": [], "notes": [],
+              "figures": dict.fromkeys(("requests_new", "reconsiderations", "lawsuits", "proactive_new")),
+              "proactive": {"article20_1": {"regulations": {"issued": "三"}}}}  # fmt: skip
+    record = _record(is_annual_report=True, report=report)
+    assert list(record_validator().iter_errors(record))
+    report["proactive"]["article20_1"]["regulations"]["issued"] = 3
+    assert not list(record_validator().iter_errors(_record(is_annual_report=True, report=report)))

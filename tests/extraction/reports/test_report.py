@@ -78,6 +78,11 @@ def test_sections_in_order_with_their_text() -> None:
             {"proactive_new": 65, "requests_new": 3},
         ),
         ("2009年，我局没有受理依申请公开的政府信息。", {"requests_new": 0}),
+        ("本机关全年无政府信息公开申请。", {"requests_new": 0}),
+        ("2016年度未有公民、法人或其他组织提出的政府信息公开申请。", {"requests_new": 0}),
+        ("本年度没有依申请公开事项。", {"requests_new": 0}),
+        # a request that is not needed is not a zero statement
+        ("群众查询政策无需申请，可直接登录门户网站。", {"requests_new": None}),
         ("全年共受理政府信息公开申请三件，均按期答复。", {"requests_new": 3}),
         (
             "我局未发生针对有关政府信息公开事务的行政复议、诉讼和申诉。",
