@@ -153,7 +153,22 @@ def _standalone(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     return doc
 
 
-def extract_body(tree: lxml.html.HtmlElement, url: str | None = None) -> list[str]:
+def selected_container(
+    tree: lxml.html.HtmlElement, xpath: str, index: TreeText
+) -> lxml.html.HtmlElement | None:
+    """The first element a site's own body selector matches that holds some text."""
+    for element in tree.xpath(xpath):
+        if (
+            isinstance(element, lxml.html.HtmlElement)
+            and index.chars(element) >= MIN_CONTAINER_CHARS
+        ):
+            return element
+    return None
+
+
+def extract_body(
+    tree: lxml.html.HtmlElement, url: str | None = None, body_xpath: str | None = None
+) -> list[str]:
     """Body lines of a de-chromed tree: one paragraph (or table row) per line.
 
     trafilatura decides what the body is (whole page, decoded text, tables included); the
@@ -161,6 +176,9 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None = None) -> list[st
     disclaimers around the article that a whole-page extractor may keep. When trafilatura
     misses the container (a short article loses to a title group), it runs on the container
     alone, and if it rejects that too the container is rendered as is.
+
+    ``body_xpath`` (a site's ``selectors.body``, as XPath) names the container when it matches
+    an element with text; otherwise the CMS families' container names are looked for.
 
     Then our rendering of the body's surroundings repairs what trafilatura dropped: short
     lines between the paragraphs it kept (headings, signatures, 文号 lines) and a few right
@@ -170,7 +188,11 @@ def extract_body(tree: lxml.html.HtmlElement, url: str | None = None) -> list[st
     """
     text = run_trafilatura(copy.deepcopy(tree), url)
     index = TreeText(tree)
-    container = content_container(tree, index)
+    # A registry site's own body selector (spiders/sites/*.yaml) names the container; else
+    # the CMS families' container names are looked for.
+    container = selected_container(tree, body_xpath, index) if body_xpath else None
+    if container is None:
+        container = content_container(tree, index)
     surroundings: lxml.html.HtmlElement | None
     if container is not None:
         own = render_lines(container)

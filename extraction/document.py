@@ -24,6 +24,7 @@ from extraction.html import (
     OrderedText,
     RenderedPage,
     compact,
+    css_to_xpath,
     parse_html,
 )
 from extraction.metadata import MetadataBlock, clean_value, read_metadata
@@ -52,8 +53,13 @@ class ExtractedDocument:
     attachments: list[dict[str, str]] = field(default_factory=list)
 
 
-def extract_document(html: str, url: str | None = None) -> ExtractedDocument:
-    """Extract a document's body and metadata from decoded HTML."""
+def extract_document(
+    html: str, url: str | None = None, body_selector: str | None = None
+) -> ExtractedDocument:
+    """Extract a document's body and metadata from decoded HTML.
+
+    ``body_selector``: a CSS selector for the body container (a registry site's
+    ``selectors.body``); a selector that matches nothing with text is ignored."""
     root = parse_html(html)
     page = RenderedPage(root)
     # Labels are matched in Simplified form: Traditional pages print 索引號, 發布機構, 來源.
@@ -61,7 +67,7 @@ def extract_document(html: str, url: str | None = None) -> ExtractedDocument:
     lines = [to_simplified(line) if len(line) <= 200 else line for line in page.lines()]
     block = read_metadata(root, lines)
     tree = dechromed_copy(root)
-    body_lines = extract_body(tree, url)
+    body_lines = extract_body(tree, url, css_to_xpath(body_selector) if body_selector else None)
     text = "\n".join(body_lines)
     site_name = block.tag("SiteName", "og:site_name", "site_name", "sitename")
     html_title = _html_title(root)

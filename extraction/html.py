@@ -13,10 +13,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
+from functools import cache
 from itertools import accumulate
 from typing import Any
 
 import lxml.html
+from cssselect import HTMLTranslator
 from lxml import etree
 
 _STRAY_CLOSERS_STR = re.compile(r"</\s*(?:html|body)\s*>", re.IGNORECASE)
@@ -166,6 +168,12 @@ def too_deep(root: etree._Element) -> bool:
     ``PARSER_MAX_DEPTH``: ``parse_html`` flattens such a page. One XPath step a level: well
     under a millisecond for a whole page."""
     return bool(_BEYOND_PARSER_DEPTH(root.getroottree()))
+
+
+@cache
+def css_to_xpath(selector: str) -> str:
+    """XPath of a CSS selector (cssselect, as parsel and Scrapy translate it)."""
+    return HTMLTranslator().css_to_xpath(selector)
 
 
 def is_hidden(element: lxml.html.HtmlElement) -> bool:

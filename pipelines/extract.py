@@ -41,6 +41,7 @@ class ExtractPipeline:
     """
 
     def __init__(self, crawler: Crawler | None = None, pool: WorkerPool | None = None) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats if crawler is not None else None
         self.pool = pool
 
@@ -62,10 +63,18 @@ class ExtractPipeline:
         if self.pool is not None:
             self.pool.close()
 
+    def _body_selector(self) -> str | None:
+        """The crawling registry site's ``selectors.body`` (spiders/sites/*.yaml), if any."""
+        spider = getattr(self.crawler, "spider", None)
+        site = getattr(spider, "site", None)
+        selectors = getattr(site, "selectors", None)
+        return getattr(selectors, "body", None)
+
     async def _extract(self, html: str, url: str | None) -> ExtractedDocument:
+        selector = self._body_selector()
         if self.pool is None:
-            return extract_document(html, url)
-        return await self.pool.run(extract_document, html, url)
+            return extract_document(html, url, selector)
+        return await self.pool.run(extract_document, html, url, selector)
 
     async def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)

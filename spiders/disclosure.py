@@ -62,6 +62,7 @@ from crawler.encoding import choose_encoding
 from crawler.incremental import KNOWN, UnchangedDocument
 from crawler.items import DisclosureDocument
 from crawler.middlewares import RedirectLoop, repair_text_response
+from extraction.attachments import is_attachment_url
 from extraction.html import PARSER_MAX_DEPTH, flatten_deep_markup, too_deep
 from extraction.mediatypes import DOCUMENT_TYPES, sniff_media_type
 from spiders.jpage import (
@@ -73,7 +74,7 @@ from spiders.jpage import (
     record_links,
     record_ranges,
 )
-from spiders.links import PageLink, extract_links
+from spiders.links import PageLink, extract_links, resolve_href
 from spiders.listing import ListRow, document_rows, trs_api_pagination
 from spiders.pages import classify_page
 from spiders.pagination import (
@@ -422,9 +423,38 @@ class DisclosureSpider(scrapy.Spider):
                 yield item
             return
         rows = self._list_rows(response) if page_type == "listing" else {}
+        selected = self._selected_rows(response)
+        if selected:
+            # The site's own list selector (registry ``selectors.list_links``): its rows are
+            # list items whatever the page was classified as, and followed even when the
+            # generic link reading passed them over.
+            known = {link.url for link in links}
+            links = links + [
+                PageLink(row.url, row.title, "attachment" if is_attachment_url(row.url) else "page")
+                for row in selected.values()
+                if row.url not in known
+            ]
+            rows = {**selected, **{url: row for url, row in rows.items() if url not in selected}}
         yield from self._pager_requests(response)
         yield from self._jpage_requests(response)
         yield from self._link_requests(response, links, list_items=rows)
+
+    def _selected_rows(self, response: HtmlResponse) -> dict[str, ListRow]:
+        """Rows of the registry site's ``selectors.list_links`` on this page, by URL."""
+        site = getattr(self, "site", None)
+        selector = getattr(getattr(site, "selectors", None), "list_links", None)
+        if not selector:
+            return {}
+        rows: dict[str, ListRow] = {}
+        for anchor in response.css(selector):
+            url = resolve_href(anchor.attrib.get("href", ""), response.url)
+            if url is None:
+                continue
+            title = " ".join(" ".join(anchor.css("::text").getall()).split())
+            rows.setdefault(url, ListRow(url, anchor.attrib.get("title") or title))
+        if rows:
+            self._inc("govarchive/list/selected_items", len(rows))
+        return rows
 
     def _inspect_page(self, response: HtmlResponse) -> HtmlResponse:
         """Count and log what is wrong with a page that still is one: 0 bytes, over

@@ -17,12 +17,12 @@ RegistryError naming the file and the key)::
     allowed_hosts: ["*.pingtan.gov.cn"]  # optional fnmatch host[:port] patterns beyond the
                                       #   start URLs' own hosts (always in scope)
     cms: trs                          # optional; one of CMS_FAMILIES
-    hints:                            # optional dialect hints
+    hints:                            # optional dialect hints (documentation: not read by the crawl)
       pagination: js_api              #   one of PAGINATION_DIALECTS
       notes: free text
-    selectors:                        # optional CSS, compiled on load (for later use)
-      list_links: "ul.list a[href]"   #   the document links of a list page
-      body: ".article_content"        #   the body of a document page
+    selectors:                        # optional CSS, compiled on load, used in the crawl
+      list_links: "ul.list a[href]"   #   the document links of a list page (the spider)
+      body: ".article_content"        #   the body of a document page (the extraction)
     notes: free text                  # optional
 
 Files are read with ``yaml.safe_load``. The registry never guesses: a broken file stops
@@ -102,7 +102,9 @@ class Hints:
 
 @dataclass(frozen=True)
 class Selectors:
-    """CSS selectors for later per-site use; each one compiled when the file is loaded."""
+    """A site's own CSS selectors, each compiled when the file is loaded: ``list_links`` in
+    the spider (DisclosureSpider._selected_rows), ``body`` in the extraction
+    (pipelines/extract.py → extract_document(body_selector=…))."""
 
     list_links: str | None = None
     body: str | None = None

@@ -13,6 +13,7 @@ Documents of the site (all in one list):
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -122,11 +123,13 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         out["run3"] = _crawl(site, archive)
     finally:
         stop_servers(servers)
-    # The site is gone: re-process run 1 from its WARC alone.
+    # The site is gone: re-process run 1 from its WARC alone, in a network namespace of its
+    # own with no interface up (no loopback either), where a connection cannot even start.
     reprocessed = tmp_path_factory.mktemp("reprocessed")
+    out["offline_prefix"] = _no_network_prefix()
     result = subprocess.run(
-        [sys.executable, "-m", "scrapy", "reprocess", str(out["warc1"][0]),
-         "--archive-dir", str(reprocessed)],
+        [*out["offline_prefix"], sys.executable, "-m", "scrapy", "reprocess",
+         str(out["warc1"][0]), "--archive-dir", str(reprocessed)],
         cwd=PROJECT, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-4000:]
@@ -215,6 +218,27 @@ def test_state_store_knows_each_document_once(runs) -> None:
     assert sorted(_path({"url": u}) for u in rows) == sorted(DOCS.values())
     assert [_path({"url": u}) for u, s in rows.items() if s == "gone"] == [DOCS[2]]
     assert sorted(versions.values()) == [1, 1, 1, 2, 2]
+
+
+def _no_network_prefix() -> list[str]:
+    """``unshare -rn`` when this machine lets a process start in a network namespace of its
+    own (a user namespace makes that possible without root), else nothing."""
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return []
+    probe = subprocess.run(
+        [unshare, "-rn", sys.executable, "-c",
+         "import socket; socket.create_connection(('127.0.0.1', 9), timeout=1)"],
+        capture_output=True, text=True, timeout=30, check=False,
+    )  # fmt: skip
+    # In the namespace even loopback is down: the connection fails with "unreachable".
+    return [unshare, "-rn"] if "unreachable" in probe.stderr.lower() else []
+
+
+def test_reprocess_ran_without_a_network(runs) -> None:
+    if not runs["offline_prefix"]:
+        pytest.skip("this machine cannot start a process without a network (unshare -rn)")
+    assert runs["offline_prefix"][-1] == "-rn"
 
 
 def test_reprocess_reproduces_the_first_run_offline(runs) -> None:

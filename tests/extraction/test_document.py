@@ -176,3 +176,36 @@ def test_content_source_other_than_site_name_is_the_publisher() -> None:
 
 def test_empty_page() -> None:
     assert extract_document("", None) == ExtractedDocument()
+
+
+# A page whose CMS-named container (news_content) is a side notice, while the article sits in
+# a container only the site's own registry selector names.
+_ARTICLE = [
+    "为进一步规范行政执法行为，现就全面推行行政执法公示制度有关事项通知如下。",
+    "一、各部门应当在门户网站政府信息公开专栏公示执法主体、人员、职责、权限、依据、程序。",
+    "二、执法决定信息应当在执法决定作出之日起七个工作日内公开，法律另有规定的除外。",
+]
+_DECOY = "温馨提示：本栏目信息由各部门自行发布，如有疑问请与发布部门联系，联系电话见各部门页面。"
+_SELECTOR_PAGE = (
+    "<html><head><title>关于全面推行行政执法公示制度的通知</title></head><body>"
+    f'<div class="news_content"><p>{_DECOY}</p></div>'
+    '<div class="zfwj-body">' + "".join(f"<p>{line}</p>" for line in _ARTICLE) + "</div>"
+    "</body></html>"
+)
+
+
+def test_site_body_selector_names_the_container() -> None:
+    plain = extract_document(_SELECTOR_PAGE, "http://www.example.gov.cn/a/t20200101_1.html")
+    assert _ARTICLE[0] not in plain.text  # the CMS container name misleads
+    chosen = extract_document(
+        _SELECTOR_PAGE, "http://www.example.gov.cn/a/t20200101_1.html", body_selector=".zfwj-body"
+    )
+    assert chosen.text.splitlines() == _ARTICLE
+
+
+def test_site_body_selector_matching_nothing_is_ignored() -> None:
+    url = "http://www.example.gov.cn/a/t20200101_1.html"
+    assert (
+        extract_document(_SELECTOR_PAGE, url, body_selector="#no-such-element").text
+        == extract_document(_SELECTOR_PAGE, url).text
+    )

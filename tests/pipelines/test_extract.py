@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+
 from crawler.offline import run_now
 from pipelines.extract import ExtractPipeline
 from tests.pipelines.helpers import item, make_pipeline
@@ -42,7 +44,7 @@ def test_empty_page_is_kept_with_an_error() -> None:
 def test_extraction_failure_is_kept_with_an_error(monkeypatch) -> None:
     import pipelines.extract as module
 
-    def boom(html: str, url: str | None) -> None:
+    def boom(html: str, url: str | None, body_selector: str | None = None) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
     monkeypatch.setattr(module, "extract_document", boom)
@@ -80,3 +82,25 @@ def test_multi_page_document_text_is_joined_in_order() -> None:
     )
     assert result.title == "关于开展安全检查的通知"
     assert result.attachments == [{"url": "http://127.0.0.1/f/清单.xlsx", "name": "附件：检查清单"}]
+
+
+def test_a_registry_sites_body_selector_reaches_the_extraction_workers() -> None:
+    from scrapy.utils.test import get_crawler
+
+    from spiders.registry import Selectors
+    from spiders.sites import SiteSpider
+    from tests.extraction.test_document import _ARTICLE, _SELECTOR_PAGE
+
+    class Site:
+        selectors = Selectors(body=".zfwj-body")
+
+    crawler = get_crawler(SiteSpider, settings_dict={"GOVARCHIVE_EXTRACT_WORKERS": 1})
+    crawler.spider = SiteSpider(name="example_site", start_urls="http://www.example.gov.cn/")
+    crawler.spider.site = Site()  # type: ignore[assignment]
+    pipeline = ExtractPipeline.from_crawler(crawler)
+    try:
+        # Through a worker process, as in a crawl.
+        result = asyncio.run(pipeline.process_item(item(html=_SELECTOR_PAGE)))
+    finally:
+        pipeline.close_spider()
+    assert result.text.splitlines() == _ARTICLE

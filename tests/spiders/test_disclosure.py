@@ -271,3 +271,51 @@ def test_allow_list_admits_matching_hosts_only() -> None:
     assert not spider.in_scope("http://example.gov.cn/")
     assert not spider.in_scope("http://www.example.gov.cn.ipv6best.cn/a.html")
     assert not spider.in_scope("http://www.example.gov.cn:8080/a.html")
+
+
+def test_a_sites_list_selector_makes_its_rows_list_items() -> None:
+    from spiders.registry import Selectors
+
+    class Site:
+        selectors = Selectors(list_links="div.static-list dd a[href]")
+
+    spider = _spider()
+    spider.site = Site()  # type: ignore[attr-defined]
+    # A navigation-looking page (few rows, no dates): the generic list reading finds no list.
+    body = """<html><head><title>政府信息公开年报</title></head><body>
+    <div class="nav"><a href="/zwgk/">政务公开</a> <a href="/zwgk/zfxxgk/">政府信息公开</a></div>
+    <div class="static-list"><dl>
+      <dd><a href="./202503/t20250310_97791.htm" title="平潭综合实验区2024年度政府信息公开工作年度报告">2024年度报告</a></dd>
+      <dd><a href="./202403/t20240301_87885.htm">2023年度报告</a></dd>
+      <dd><a href="./files/nb2022.pdf">2022年度报告</a></dd>
+    </dl></div></body></html>""".encode()
+    response = _with_meta(
+        response_from_bytes(
+            body,
+            url="http://www.example.gov.cn/zwgk/zfxxgk/zfxxgknb/",
+            content_type="text/html; charset=utf-8",
+        )
+    )
+    out = list(spider.parse_page(response))
+    requests = {r.url: r for r in out if isinstance(r, Request)}
+    base = "http://www.example.gov.cn/zwgk/zfxxgk/zfxxgknb/"
+    for path in ("202503/t20250310_97791.htm", "202403/t20240301_87885.htm"):
+        assert requests[base + path].meta["list_item"] is True
+    # A row that is a file is a document of its own, fetched as a file.
+    pdf = requests[base + "files/nb2022.pdf"]
+    assert pdf.callback == spider.parse_file
+    assert pdf.meta["link_text"] == "2022年度报告"
+    assert _stat(spider, "govarchive/list/selected_items") == 3
+
+
+def test_without_a_site_selector_nothing_is_selected() -> None:
+    spider = _spider()
+    response = _with_meta(
+        response_from_bytes(
+            b"<html><body><a href='/a.html'>a</a></body></html>",
+            url="http://www.example.gov.cn/zwgk/",
+            content_type="text/html; charset=utf-8",
+        )
+    )
+    list(spider.parse_page(response))
+    assert _stat(spider, "govarchive/list/selected_items") is None
