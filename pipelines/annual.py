@@ -9,6 +9,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
 from extraction.annual import is_annual_report, report_year
+from extraction.reports.region import compiling_body
 from extraction.reports.report import empty_report, parse_report
 
 if TYPE_CHECKING:
@@ -24,7 +25,8 @@ class AnnualReportPipeline:
     (extraction.reports.report). Runs after normalisation: Simplified titles and text.
 
     A report whose parsing fails is archived anyway, with the failure in ``report.notes``.
-    Settings: ``GOVARCHIVE_ANNUAL_ENABLED`` (True), ``GOVARCHIVE_REPORT_PARSING_ENABLED``
+    A report whose page names no publisher takes the body its opening sentence names
+    (本报告由…编制). Settings: ``GOVARCHIVE_ANNUAL_ENABLED`` (True), ``GOVARCHIVE_REPORT_PARSING_ENABLED``
     (True). Stats: ``govarchive/annual/reports``, ``govarchive/annual/checks_failed``,
     ``govarchive/annual/parse_failed``.
     """
@@ -51,6 +53,13 @@ class AnnualReportPipeline:
         if not annual:
             return item
         self._count("govarchive/annual/reports")
+        if not adapter.get("publisher"):
+            # No 发布机构 on the page (or the report is a file): the report's opening sentence
+            # (本报告由…编制) names the body that compiled and published it.
+            body = compiling_body(text)
+            if body:
+                adapter["publisher"] = body
+                self._count("govarchive/annual/publisher_from_text")
         if self.parse_reports:
             adapter["report"] = self._report(adapter)
         return item

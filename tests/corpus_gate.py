@@ -1,5 +1,9 @@
 """Corpus quality gate: extraction over every page of ../shared/corpus against its gold.
 
+Pages are ``pages/*.html`` (listings excepted: the crawler's link tests score those) and the
+document files of ``attachments/`` (the real PDF annual report), read as ``scrapy extract``
+reads a saved file.
+
 Each page goes through exactly what ``scrapy extract`` runs (crawler.offline: the configured
 item pipelines on a response built from the page bytes and their Content-Type). Scores:
 
@@ -34,7 +38,7 @@ from typing import Any
 
 from crawler.offline import OfflinePipelines, document_from_file
 from extraction.textnorm import squash_spaces
-from tests.helpers import CORPUS, CorpusPage, corpus_pages
+from tests.helpers import CORPUS, CorpusPage, corpus_attachments, corpus_pages
 
 FLOORS_PATH = Path(__file__).with_name("corpus_floors.json")
 FIELDS = (
@@ -51,11 +55,15 @@ REPORT_TABLES = {
     "t4_litigation_direct_total": ("reviews", "litigation_direct", "total"),
     "t4_litigation_after_total": ("reviews", "litigation_after_reconsideration", "total"),
 }
-# Acceptance thresholds of the foundation issue; floors never go below these.
+# Acceptance thresholds of the foundation issue (snippets, fields) and of the annual-report
+# issue (gold figures and table values ≥ 95% exact); floors never go below these, and on a
+# corpus other than the pinned one these are what the gate enforces.
 MINIMUMS: dict[str, float] = {
     "must_include": 0.98,
     "must_exclude": 0.01,
     **dict.fromkeys(FIELDS, 0.95),
+    "report_figures": 0.95,
+    "report_tables": 0.95,
 }
 LOWER_IS_BETTER = frozenset({"must_exclude"})
 
@@ -120,7 +128,7 @@ def evaluate_page(
     page: CorpusPage, pipelines: OfflinePipelines
 ) -> tuple[PageResult, dict[str, Any]]:
     result = PageResult(page.slug)
-    url = page.url or f"http://corpus.invalid/{page.slug}.html"
+    url = page.url or f"http://corpus.invalid/{page.path.name}"
     try:
         record = pipelines.process(document_from_file(page.path, url, page.content_type))
     except Exception as exc:  # noqa: BLE001 - the gate reports a broken page, it does not crash
@@ -164,7 +172,7 @@ def evaluate(corpus: Path = CORPUS) -> GateResult:
     counts.update({name: [0, 0] for name in FIELDS})
     counts.update({"report_figures": [0, 0], "report_tables": [0, 0]})
     results = []
-    for page in corpus_pages():
+    for page in (*corpus_pages(), *corpus_attachments()):
         if page.page_type == "listing":
             continue  # listing pages are scored by the crawler's link tests
         result, _ = evaluate_page(page, pipelines)
@@ -191,7 +199,8 @@ def evaluate(corpus: Path = CORPUS) -> GateResult:
 def corpus_fingerprint(corpus: Path = CORPUS) -> str:
     """SHA-256 over the gold index and every page's bytes: edits to the corpus change it."""
     digest = hashlib.sha256()
-    for path in [*sorted((corpus / "pages").glob("*")), corpus / "index.jsonl"]:
+    files = [*sorted((corpus / "pages").glob("*")), *sorted((corpus / "attachments").glob("*"))]
+    for path in [*files, corpus / "index.jsonl"]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -51,9 +51,13 @@ class CorpusPage:
     page_type: str
     gold: dict[str, Any]
     notes: str
+    # A document file of ``attachments/`` (the real PDF report) rather than a page of ``pages/``.
+    file: str | None = None
 
     @property
     def path(self) -> Path:
+        if self.file is not None:
+            return CORPUS / "attachments" / self.file
         return CORPUS / "pages" / f"{self.slug}.html"
 
     def body(self) -> bytes:
@@ -91,6 +95,31 @@ def corpus_pages() -> tuple[CorpusPage, ...]:
             )
         )
     return tuple(pages)
+
+
+def corpus_attachments() -> tuple[CorpusPage, ...]:
+    """The document files of ../shared/corpus/attachments (each ``<name>.json`` beside its file,
+    with the same gold keys as a page), or () when absent."""
+    folder = CORPUS / "attachments"
+    if not folder.is_dir():
+        return ()
+    files = []
+    for meta_path in sorted(folder.glob("*.json")):
+        entry = json.loads(meta_path.read_text(encoding="utf-8"))
+        if not (folder / entry["file"]).is_file():
+            continue
+        files.append(
+            CorpusPage(
+                slug=meta_path.stem,
+                url=entry.get("url"),
+                content_type=entry["http_content_type"],
+                page_type=entry["page_type"],
+                gold=entry["gold"],
+                notes=entry.get("notes", ""),
+                file=entry["file"],
+            )
+        )
+    return tuple(files)
 
 
 def corpus_params(*page_types: str) -> list[Any]:

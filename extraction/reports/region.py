@@ -489,6 +489,29 @@ def _publisher(publisher: str) -> str | None:
     return _body(_PORTAL.sub("", name))
 
 
+# The report's own opening sentence names the body that compiled it (every template since 2008
+# opens with it): 本报告由淮安市人民政府办公室根据《条例》…编制; 本报告是由…依照…编制.
+# The name runs up to the verb that follows it; it holds no punctuation (本报告由概述、主动公开…
+# 组成 lists the report's parts, not a body) and must end in an organ word.
+_COMPILED_BY = re.compile(
+    r"本(?:年度)?报告(?:是)?由\s*([^\s，,。；;、：:（(《“\"]{2,40}?)\s*"
+    r"(?:根据|依据|依照|按照|遵照|结合|负责|编制|编写|制作)"
+)
+COMPILED_BY_SPAN = 600  # characters of the text's head searched: the sentence opens the report
+
+
+def compiling_body(text: str) -> str | None:
+    """The body the report's opening sentence says compiled it, or None (Traditional text
+    is read as Simplified, and the name comes back Simplified)."""
+    match = _COMPILED_BY.search(to_simplified(text[:COMPILED_BY_SPAN]))
+    if not match:
+        return None
+    name = _clean(match.group(1))
+    if not _ORGAN.search(name):
+        return None
+    return _body(name)
+
+
 def agency_from(title: str | None, publisher: str | None = None, text_head: str = "") -> str | None:
     """The reporting body: from the title (the text before the year or 政府信息公开), else a
     signature line at the top of the text, else the publisher (a portal's name loses its

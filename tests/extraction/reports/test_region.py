@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from extraction.reports.region import NATIONAL, Region, agency_from, resolve_region
+from extraction.reports.region import (
+    NATIONAL,
+    Region,
+    agency_from,
+    compiling_body,
+    resolve_region,
+)
 
 
 @pytest.mark.parametrize(
@@ -146,3 +152,43 @@ def test_agency_after_a_leading_year_and_its_region() -> None:
         "秀洲区",
         "330411",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            (
+                "淮安市人民政府\n2024 年政府信息公开工作年度报告\n本报告由淮安市人民政府办公室根据"
+                "《中华人民共和国政府信息公开条例》（国令第 711 号）规定编制。"
+            ),
+            "淮安市人民政府办公室",
+        ),
+        (
+            "本报告是由嘉兴市秀洲区安全生产监督管理局依照《条例》要求编制的。",
+            "嘉兴市秀洲区安全生产监督管理局",
+        ),
+        ("本年度报告由 平潭县人民政府办公室 按照省政府办公厅的要求编制。", "平潭县人民政府办公室"),
+        ("本報告由清遠市質量技術監督局根據《條例》編制。", "清远市质量技术监督局"),
+        ("本报告由区政府办公室负责编制。", "区政府办公室"),
+    ],
+)
+def test_compiling_body_from_the_opening_sentence(text: str, expected: str | None) -> None:
+    assert compiling_body(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 由…组成 lists the report's parts: no body
+        "本报告由概述、主动公开政府信息情况、政府信息依申请公开办理情况等部分组成。",
+        # no organ word at the end of the name
+        "本报告由我们根据条例编制。",
+        # the sentence is not at the head of the report
+        "一、总体情况\n" + "公开工作稳步推进。" * 80 + "本报告由某某县人民政府办公室根据条例编制。",
+        "",
+        "本报告所列数据的统计期限自2023年1月1日起至2023年12月31日止。",
+    ],
+)
+def test_no_compiling_body(text: str) -> None:
+    assert compiling_body(text) is None
