@@ -30,6 +30,7 @@ from typing import Any
 
 import lxml.html
 
+from extraction.chinese import to_simplified
 from extraction.html import INVISIBLE_TAGS, is_hidden, iter_text_chunks
 from extraction.numbers import parse_cell
 from extraction.reports import canonical, flat
@@ -90,10 +91,12 @@ def clean_cell_text(text: str) -> str:
 
 
 def cell_text(cell: lxml.html.HtmlElement) -> str:
-    """Visible text of a cell (a hidden cell keeps its slot but shows nothing)."""
+    """Visible text of a cell (a hidden cell keeps its slot but shows nothing), in Simplified
+    characters: a Traditional-script report's labels (申請人情況, 行政覆議) are matched as the
+    Simplified template's, as its text is after normalisation."""
     if is_hidden(cell):
         return ""
-    return clean_cell_text(" ".join(_visible_chunks(cell)))
+    return to_simplified(clean_cell_text(" ".join(_visible_chunks(cell))))
 
 
 def _span(value: str | None) -> int | None:

@@ -161,6 +161,44 @@ def test_corpus_report_matches_its_gold(page: CorpusPage, pipelines: OfflinePipe
         assert page.gold.get("tables") is None
 
 
+def _standard_reports() -> list[Any]:
+    return [
+        param
+        for param in corpus_params("annual_report")
+        if param.values[0] is None or param.values[0].gold.get("tables")
+    ]
+
+
+@pytest.mark.parametrize("page", _standard_reports())
+def test_traditional_script_report_reads_like_its_simplified_original(
+    page: CorpusPage, pipelines: OfflinePipelines, tmp_path: Path
+) -> None:
+    """Hong Kong, Macao and Taiwan-facing bodies (and some mainland archives) publish in
+    Traditional script: the same 2019/2021-format report with every character converted
+    (OpenCC s2t) must give the same template, figures, tables and checks."""
+    import opencc
+
+    html = page.response().text  # decoded as the crawler decodes it (GBK variants too)
+    traditional = opencc.OpenCC("s2t").convert(html)
+    assert traditional != html
+    path = tmp_path / "traditional.html"
+    path.write_bytes(traditional.encode("utf-8"))
+    simplified = pipelines.process(document_from_file(page.path, page.url, page.content_type))
+    record = pipelines.process(document_from_file(path, page.url, "text/html; charset=utf-8"))
+    assert record["text_original"] is not None  # the record keeps what the page said
+    report, original = record["report"], simplified["report"]
+    assert record["report_year"] == page.gold["report_year"]
+    assert report["template"] == original["template"]
+    assert report["figures"] == page.gold["figures"]
+    for name, value in page.gold["tables"].items():
+        assert _path(report, REPORT_TABLES[name]) == value, name
+    for block in ("requests", "reviews", "proactive"):
+        assert report.get(block) == original.get(block), block
+    assert [(c["rule"], c["ok"]) for c in report["checks"]] == [
+        (c["rule"], c["ok"]) for c in original["checks"]
+    ]
+
+
 def _seed_pages() -> list[Any]:
     reports = {d["path"]: d for d in manifest.annual_reports()}
     site = model()
