@@ -249,6 +249,46 @@ def test_errback_logs_and_counts(caplog: pytest.LogCaptureFixture) -> None:
     assert any(level == "ERROR" and "dns" in m and "/b.html" in m for level, m in messages)
 
 
+KNOWN_LIVE = {"status": "live", "last_seen": "2026-01-01T00:00:00Z", "title": "关于印发的通知"}
+
+
+@pytest.mark.parametrize(
+    ("status", "known", "tombstone"),
+    [
+        (404, KNOWN_LIVE, True),
+        (410, KNOWN_LIVE, True),  # 410 Gone says it outright
+        (503, KNOWN_LIVE, False),  # a failing server is not a removed document
+        (403, KNOWN_LIVE, False),
+        (404, None, False),  # never archived: nothing to mark gone
+        (410, {**KNOWN_LIVE, "status": "gone"}, False),  # its tombstone is written once
+    ],
+)
+def test_a_known_document_that_answers_404_or_410_gets_a_tombstone(
+    status: int, known: dict[str, Any] | None, tombstone: bool
+) -> None:
+    from crawler.incremental import KNOWN
+
+    spider = _spider()
+    url = "http://www.example.gov.cn/a.html"
+    meta: dict[str, Any] = {"source_url": "http://www.example.gov.cn/"}
+    if known is not None:
+        meta[KNOWN] = known
+    request = Request(url, meta=meta)
+    response = HtmlResponse(url, status=status, body=b"", request=request)
+    failure = Failure(HttpError(response, "Ignoring non-200 response"))
+    failure.request = request  # type: ignore[attr-defined]
+    records = [r for r in spider.on_error(failure) if isinstance(r, DisclosureDocument)]
+    if not tombstone:
+        assert records == []
+        assert _stat(spider, "govarchive/incremental/tombstones") is None
+        return
+    [record] = records
+    assert (record.status, record.http_status) == ("gone", status)
+    assert record.title == KNOWN_LIVE["title"]
+    assert record.source_url == "http://www.example.gov.cn/"
+    assert _stat(spider, "govarchive/incremental/tombstones") == 1
+
+
 def test_errback_robots_is_ignored_not_failed() -> None:
     spider = _spider()
     list(spider.on_error(_failure(IgnoreRequest("Forbidden by robots.txt"))))

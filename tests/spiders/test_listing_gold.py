@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import pytest
 
 from spiders.listing import describe_pagination, document_links
-from tests.helpers import CorpusPage, corpus_params
+from tests.helpers import CorpusPage, corpus_pages, corpus_params
 
 pytestmark = pytest.mark.corpus
 
@@ -76,3 +76,27 @@ def test_jpage_column_is_described_as_such() -> None:
     assert pagination.page_count
     assert pagination.page_count >= 2
     assert pagination.page_urls[0].endswith("dataproxy.jsp")
+
+
+def test_a_list_whose_later_pages_only_a_script_api_serves_is_reported(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """TRS 动静结合 (the 平潭 年报 column): page 1 is static, the rest come from list2.trsapi,
+    which the crawler does not run; the crawl takes page 1's rows and says what it missed."""
+    from scrapy.utils.test import get_crawler
+
+    from spiders.disclosure import DisclosureSpider
+
+    [page] = [p for p in corpus_pages() if p.slug == "fj_pingtan_zfxxgknb_list"] or [None]
+    if page is None:
+        pytest.skip("the 平潭 年报 list page is not in ../shared/corpus")
+    response = page.response()
+    response.meta.update({"depth": 1, "source_url": None})
+    crawler = get_crawler(DisclosureSpider)
+    crawler.stats.open_spider()
+    spider = DisclosureSpider.from_crawler(crawler, start_urls=response.url)
+    requested = [r.url for r in spider.parse_page(response) if hasattr(r, "url")]
+    gold = {urljoin(response.url, href) for href in page.gold["detail_links"]}
+    assert gold <= set(requested)
+    assert crawler.stats.get_value("govarchive/pagination/js_only") == 1
+    assert any("JavaScript API" in r.getMessage() for r in caplog.records)
