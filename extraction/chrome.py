@@ -30,7 +30,7 @@ from extraction.html import (
     text_lines,
     visible_lines,
 )
-from extraction.metadata import STRONG_KEYS, is_metadata_line, read_block
+from extraction.metadata import STRONG_KEYS, is_bare_label, is_metadata_line, read_block
 
 # Whole-text chrome phrases, compared on text with all whitespace removed.
 _TOOL_PHRASES = [
@@ -368,7 +368,8 @@ def _is_metadata_block(lines: list[str], text: str) -> bool:
     """A block of metadata rows only: every line is a label, a value read with it, or both."""
     if len(text) > 1500 or len(lines) < 2:
         return False
-    pairs = read_block(lines)
+    # Bare labels count here: a grid's label cell whose value cell is empty is still its row.
+    pairs = read_block(lines, bare_labels=True)
     strong = {p.key for p in pairs if p.key in STRONG_KEYS}
     if len(strong) < 2:
         return False
@@ -388,7 +389,9 @@ def _chrome_line_in_block(line: str) -> bool:
         or (len(line) <= 160 and bool(_FOOTER_STRONG.search(line)))
         or (len(line) <= 40 and bool(_QR_LINE.search(line)))
         or bool(_NEIGHBOUR_LINE.match(line))
-        or is_metadata_line(line)
+        # A label without its colon is chrome only with its value, in a metadata block
+        # (_is_metadata_block): alone it may head a column of a body table (责任单位).
+        or (is_metadata_line(line) and not is_bare_label(line))
     )
 
 

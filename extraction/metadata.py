@@ -294,8 +294,9 @@ def _truncated_pair(line: str, line_no: int) -> LabelValue | None:
     return LabelValue(stub, fitting[0], value, line_no)
 
 
-def read_block(lines: Iterable[str]) -> list[LabelValue]:
-    """Label/value pairs of a page, from its visible lines, in page order."""
+def read_block(lines: Iterable[str], *, bare_labels: bool = False) -> list[LabelValue]:
+    """Label/value pairs of a page, from its visible lines, in page order. ``bare_labels``:
+    also a colon-less label with no value (a grid's empty cell, or a column heading)."""
     lines = list(lines)
     pairs: list[LabelValue] = []
     for no, line in enumerate(lines):
@@ -316,7 +317,9 @@ def read_block(lines: Iterable[str]) -> list[LabelValue]:
                     and check(clean_value(nxt) or "")
                 ):
                     value = nxt
-            if label not in WEAK_LABELS or value:
+            # An empty value is recorded for a label printed with its colon (文号：); a bare
+            # label with nothing readable after it is a table's column heading (责任单位).
+            if value or (label not in WEAK_LABELS and (bare_labels or not is_bare_label(line))):
                 pairs.append(LabelValue(label, key, value, no))
             continue
         found = _split_pairs(line, no)
@@ -333,6 +336,12 @@ def read_block(lines: Iterable[str]) -> list[LabelValue]:
 
 def read_metadata(root: lxml.html.HtmlElement, lines: list[str]) -> MetadataBlock:
     return MetadataBlock(pairs=read_block(lines), meta_tags=read_meta_tags(root))
+
+
+def is_bare_label(line: str) -> bool:
+    """A known label alone, without a colon: 责任单位, 发布日期 — as a metadata grid prints its
+    label cells, and as a body table prints its column headings (序号 | 事项 | 责任单位)."""
+    return bool(_LABEL_ONLY.match(line)) and not re.search(_COLON, line)
 
 
 def is_metadata_line(line: str) -> bool:

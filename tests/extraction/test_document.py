@@ -209,3 +209,27 @@ def test_site_body_selector_matching_nothing_is_ignored() -> None:
         extract_document(_SELECTOR_PAGE, url, body_selector="#no-such-element").text
         == extract_document(_SELECTOR_PAGE, url).text
     )
+
+
+# --- a body table whose column headings are metadata labels (责任单位, 文号, 发布日期) ---------
+
+
+def test_body_table_headings_that_are_metadata_labels_stay_in_the_text() -> None:
+    """Task tables (任务分解表) and document lists head their columns 责任单位 / 文号 / 发布日期:
+    those cells are the table's, not a metadata grid's, while the page's own grid (labels
+    with colons, in a table of their own) is still removed."""
+    doc = extract_fixture("column_headings.html")
+    lines = doc.text.splitlines()
+    assert "| 序号 | 事项名称 | 责任单位 | 文号 | 发布日期 |" in lines
+    assert "| 1 | 新生儿出生“一件事” | 国家卫生健康委 | 国卫办发〔2023〕5号 | 2023-03-01 |" in lines
+    assert not any("索" in line and "引" in line and "号" in line for line in lines)
+    assert "000014349/2023-00039" not in doc.text
+    # The page's grid gives the fields; the table's headings give no empty meta entries.
+    assert (doc.index_no, doc.doc_no, doc.publisher) == (
+        "000014349/2023-00039",
+        "国办发〔2023〕29号",
+        "国务院办公厅",
+    )
+    assert doc.published_at == "2023-08-07"
+    assert "责任单位" not in doc.meta
+    assert all(value for label, value in doc.meta.items() if label in ("文号", "发布日期"))
