@@ -203,10 +203,14 @@ def clean_value(value: str | None) -> str | None:
     if value is None:
         return None
     value = _trim(normalize_line(value))
-    # （责任编辑：王某） leaves the closing bracket of the line on the value (or two: 王某））).
+    # （责任编辑：王某） leaves the closing bracket of the line on the value (or two: 王某））);
+    # 更新时间：2015-3-27 【字体：大 中 小】 leaves the opening one of the next caption.
     while value:
         for opening, closing in _BRACKETS:
             if value.endswith(closing) and opening not in value:
+                value = _trim(value[:-1])
+                break
+            if value.endswith(opening):
                 value = _trim(value[:-1])
                 break
         else:

@@ -174,6 +174,19 @@ def test_clean_value() -> None:
     assert clean_value("无") is None
     assert clean_value("") is None
     assert clean_value(None) is None
+    # The opening bracket of the caption after it (更新时间：2015-3-27 【字体：大 中 小】).
+    assert clean_value("2015-3-27 【") == "2015-3-27"
+    assert clean_value("某某局 [") == "某某局"
+    assert clean_value("某某局（办公室）") == "某某局（办公室）"
+
+
+def test_value_before_a_bracketed_font_switch() -> None:
+    pairs = read_block(
+        ["作者：市物价局　来源：收费管理科　更新时间：2015-3-27　【字体：大 中 小】"]
+    )
+    values = {p.label: clean_value(p.value) for p in pairs}
+    assert values["更新时间"] == "2015-3-27"
+    assert values["来源"] == "收费管理科"
 
 
 # --- MetadataBlock.first --------------------------------------------------------------------------
