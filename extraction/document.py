@@ -28,7 +28,13 @@ from extraction.html import (
     parse_html,
 )
 from extraction.metadata import MetadataBlock, clean_value, read_metadata
-from extraction.title import despace, heading_candidates, heading_level, pick_title
+from extraction.title import (
+    despace,
+    heading_candidates,
+    heading_level,
+    pick_title,
+    title_segments,
+)
 
 # Date <meta> tags, most specific first.
 _DATE_TAGS = ("PubDate", "firstpublishedtime", "publishdate", "article:published_time",
@@ -88,12 +94,31 @@ def extract_document(
         publisher=_resolve_publisher(block, site_name),
         index_no=block.first("index_no"),
         doc_no=_resolve_doc_no(block, lines, title_line),
-        site_name=site_name,
+        site_name=site_name or _site_from_html_title(html_title, title),
         meta=block.as_dict(),
         # Files named only by scripts or PDF-viewer frames: both are gone from the de-chromed
         # tree, so they are read from the page as served.
         attachments=find_attachments(tree, url, inline_scripts(root), frame_sources(root)),
     )
+
+
+# The last segment of a <title> names the site when it ends like a site or a body does:
+# 《…》_国务院文件_中国政府网, … - 清遠市人民政府門戶網站, …--某某市物价局.
+_SITE_NAME = re.compile(
+    r"(?:网|网站|门户|门户网|政务网|政府|人民政府|平台|局|厅|委|委员会|办公室|办|院|署|中心)$"
+)
+
+
+def _site_from_html_title(html_title: str | None, title: str | None) -> str | None:
+    """The site's name from the page's <title> (``标题_栏目_站点``), for a page without a
+    SiteName meta tag; None when the title has no such last segment."""
+    segments = title_segments(html_title or "")
+    if len(segments) < 2:
+        return None
+    last = segments[-1]
+    if not 3 <= len(last) <= 30 or (title and despace(last) == despace(title)):
+        return None
+    return last if _SITE_NAME.search(to_simplified(last)) else None
 
 
 def _html_title(root: lxml.html.HtmlElement) -> str | None:

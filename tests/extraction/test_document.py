@@ -233,3 +233,37 @@ def test_body_table_headings_that_are_metadata_labels_stay_in_the_text() -> None
     assert doc.published_at == "2023-08-07"
     assert "责任单位" not in doc.meta
     assert all(value for label, value in doc.meta.items() if label in ("文号", "发布日期"))
+
+
+# --- site_name from the <title> when the page has no SiteName meta ------------------------------
+
+_BODY = "<p>" + "根据有关规定，现将有关事项通知如下，请认真贯彻执行。" * 4 + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("html_title", "meta", "expected"),
+    [
+        ("关于开展安全检查的通知_通知公告_某某市人民政府", "", "某某市人民政府"),
+        ("关于开展安全检查的通知 - 清遠市人民政府門戶網站", "", "清遠市人民政府門戶網站"),
+        ("关于开展安全检查的通知--某某市物价局", "", "某某市物价局"),
+        ("关于开展安全检查的通知_中国政府网", "", "中国政府网"),
+        # a column, not a site; a title of one segment; the SiteName meta wins
+        ("关于开展安全检查的通知_通知公告", "", None),
+        ("关于开展安全检查的通知", "", None),
+        (
+            "关于开展安全检查的通知_某某市人民政府",
+            '<meta name="SiteName" content="某某市政府门户网站">',
+            "某某市政府门户网站",
+        ),
+    ],
+)
+def test_site_name_from_the_last_segment_of_the_html_title(
+    html_title: str, meta: str, expected: str | None
+) -> None:
+    html = (
+        f"<html><head><title>{html_title}</title>{meta}</head><body>"
+        f"<h1>关于开展安全检查的通知</h1>{_BODY}</body></html>"
+    )
+    doc = extract_document(html, "http://www.example.gov.cn/tzgg/t20230101_1.html")
+    assert doc.title == "关于开展安全检查的通知"
+    assert doc.site_name == expected
