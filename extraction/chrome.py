@@ -18,7 +18,7 @@ from itertools import accumulate
 
 import lxml.html
 
-from extraction.attachments import attachment_extension
+from extraction.attachments import attachment_extension, is_attachment_url
 from extraction.chinese import to_simplified
 from extraction.html import (
     TreeText,
@@ -312,12 +312,18 @@ def _is_chrome_block(
     if breadcrumb_first and _link_text_ratio(element) > 0.3:
         return True
     # Related-links box: a related heading followed by (mostly) links — a side box, so never
-    # most of the page (a table of contents of linked chapters is the document itself).
+    # most of the page (a table of contents of linked chapters is the document itself), and
+    # never a box of files: 相关附件 lists the document's own attachments.
     return (
         related_first
         and (len(lines) == 1 or _link_text_ratio(element) > 0.5)
         and len(compact(text)) <= 0.4 * page_chars
+        and not _links_a_file(element)
     )
+
+
+def _links_a_file(element: lxml.html.HtmlElement) -> bool:
+    return any(is_attachment_url(a.get("href") or "") for a in element.iter("a"))
 
 
 # The pages of one site repeat its template's blocks (tool bar, breadcrumb, footer, related

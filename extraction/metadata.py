@@ -94,6 +94,14 @@ _DOC_NO = re.compile(
 _SENTENCE = re.compile(r"[。；;！？]")
 
 
+# A document's title (关于…的通知, …实施方案): never the value of another label. A block whose
+# last label is printed empty (发布机构：) is followed by the page's heading, which must not
+# be read as that label's value.
+_DOCUMENT_TITLE = re.compile(
+    r"关于|(?:通知|意见|方案|办法|规定|决定|公告|通告|报告|批复|细则|纲要|条例|要点|公报|指南)$"
+)
+
+
 def _is_index_no(v: str) -> bool:
     return bool(_INDEX_NO.match(v)) and any(c.isdigit() for c in v)
 
@@ -185,8 +193,9 @@ class MetadataBlock:
         for pair in self.pairs:
             if pair.key in ("counter", "toolbar"):
                 continue  # view counters change on every fetch; tool bars are not metadata
-            if pair.label not in out or (not out[pair.label] and pair.value):
-                out[pair.label] = pair.value
+            value = tidy_value(pair.value)
+            if pair.label not in out or (not out[pair.label] and value):
+                out[pair.label] = value
         for name, value in self.meta_tags.items():
             out.setdefault(name, value)
         return out
@@ -196,13 +205,32 @@ _VALUE_EDGES = " |｜丨,，;；"
 _BRACKETS = (("（", "）"), ("(", ")"), ("【", "】"), ("[", "]"))
 
 
+# Bracketed tool-bar captions printed after the last value of a line: 来源：市政府办公室
+# 【打印】【关闭】【字号：大 中 小】 (the 字号 label already took its part off).
+_TRAILING_TOOLS = re.compile(
+    r"(?:\s*[【\[](?:打印本页|打印此页|打印|关闭窗口|关闭本页|关闭|收藏本页|收藏|返回顶部|返回|"
+    r"我要纠错|纠错|分享)[】\]])+$"
+)
+
+
 def clean_value(value: str | None) -> str | None:
     """A printed value as kept: one normalized line without separators or a stray closing
     bracket at its ends, or None for an empty one (无, ——, …). Cleaning a clean value
     changes nothing."""
     if value is None:
         return None
+    value = tidy_value(value)
+    if not value or value.lower() in EMPTY_VALUES:
+        return None
+    return value
+
+
+def tidy_value(value: str) -> str:
+    """A printed value on one line without what its line printed around it: separators, a
+    stray bracket, tool-bar captions. Unlike ``clean_value`` it keeps 无 and —— (``meta``
+    records what the page says)."""
     value = _trim(normalize_line(value))
+    value = _trim(_TRAILING_TOOLS.sub("", value))
     # （责任编辑：王某） leaves the closing bracket of the line on the value (or two: 王某））);
     # 更新时间：2015-3-27 【字体：大 中 小】 leaves the opening one of the next caption.
     while value:
@@ -211,12 +239,10 @@ def clean_value(value: str | None) -> str | None:
                 value = _trim(value[:-1])
                 break
             if value.endswith(opening):
-                value = _trim(value[:-1])
+                value = _trim(_TRAILING_TOOLS.sub("", value[:-1]))
                 break
         else:
             break
-    if not value or value.lower() in EMPTY_VALUES:
-        return None
     return value
 
 
@@ -319,6 +345,7 @@ def read_block(lines: Iterable[str], *, bare_labels: bool = False) -> list[Label
                     not looks_like_label
                     and len(nxt) <= MAX_NEXT_LINE_VALUE
                     and check(clean_value(nxt) or "")
+                    and (key == "title" or not _DOCUMENT_TITLE.search(nxt))
                 ):
                     value = nxt
             # An empty value is recorded for a label printed with its colon (文号：); a bare

@@ -267,3 +267,43 @@ def test_site_name_from_the_last_segment_of_the_html_title(
     doc = extract_document(html, "http://www.example.gov.cn/tzgg/t20230101_1.html")
     assert doc.title == "关于开展安全检查的通知"
     assert doc.site_name == expected
+
+
+# --- a UCAP detail page: <ucapcontent>, a 相关附件 box, tool-bar captions after 来源 ----------
+
+UCAP_TITLE = "某某市人民政府关于印发某某市优化营商环境三年行动方案的通知"
+
+
+def test_ucap_fields_and_attachment_box() -> None:
+    doc = extract_fixture("ucap_detail.html")
+    assert doc.title == UCAP_TITLE
+    assert (doc.publisher, doc.doc_no) == ("某某市人民政府", "某府〔2023〕15号")
+    assert doc.index_no == "11440100MB2C12345X/2023-00456"
+    # A box headed 相关附件 holds the document's own files, not related links.
+    assert doc.attachments == [
+        {
+            "url": "http://www.example-ucap.gov.cn/attachment/0/123/123456/9876543.docx",
+            "name": "附件1：任务分工表.docx",
+        }
+    ]
+    # …while the 相关解读 box of links to other pages is still chrome.
+    assert "一图读懂" not in doc.text
+    assert "营商环境主要指标达到国内先进水平" in doc.text.splitlines()[-2]  # the body's end
+
+
+def test_meta_values_without_the_tool_bar_printed_after_them() -> None:
+    doc = extract_fixture("ucap_detail.html")
+    assert doc.meta["来源"] == "市政府办公室"  # not 市政府办公室 【打印】【关闭】【
+    assert doc.meta["发文日期"] == "2023年12月28日"  # full-width digits folded
+    # 主 题 词： is printed empty; the heading after the block is not its value.
+    assert doc.meta["主题词"] == ""
+
+
+def test_an_empty_last_label_does_not_take_the_heading_as_its_value() -> None:
+    response = fixture_response("extraction/ucap_detail.html")
+    html = response.text.replace("<li><span>发布机构：</span>某某市人民政府</li>", "")  # type: ignore[attr-defined]
+    html = html.replace("<li><span>主 题 词：</span></li>", "<li><span>发布机构：</span></li>")
+    doc = extract_document(html, response.url)
+    assert doc.title == UCAP_TITLE
+    assert doc.publisher == "市政府办公室"  # the printed 来源, not the title
+    assert doc.meta["发布机构"] == ""
