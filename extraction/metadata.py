@@ -43,7 +43,8 @@ LABELS: dict[str, tuple[str, ...]] = {
     ),
     "validity": ("有效性", "时效性", "效力状态", "生效时间", "废止时间", "生效日期", "废止日期", "有效期"),
     "disclosure": ("公开方式", "公开时限", "公开范围", "公开形式", "公开属性"),
-    "counter": ("浏览次数", "访问量", "阅读次数", "点击数", "浏览量", "点击量", "访问次数", "阅读量"),
+    "counter": ("浏览次数", "访问量", "阅读次数", "点击数", "浏览量", "点击量", "访问次数", "阅读量",
+                "浏览人次", "浏览", "点击"),
     "other": (
         "关键词", "作者", "责任编辑", "编辑", "规范性文件登记号", "登记号", "统一登记号",
         "文章类型", "信息类别",
@@ -75,6 +76,12 @@ _LABEL_WITH_COLON = re.compile(
     r"(?:(?<=^)|(?<=[\s|｜丨/【\[（(]))(?P<label>"
     + "|".join(_label_pattern(label) for label in _ALL_LABELS)
     + rf"){_GAP}{_COLON}"
+)
+# The same label anywhere: past a line's first label, captions rendered with nothing between
+# them (<span>时间：…</span><span>来源：…</span> → 时间：2024-02-05 09:12:33来源：区财政局)
+# still start a new pair.
+_LABEL_WITH_COLON_ANYWHERE = re.compile(
+    r"(?P<label>" + "|".join(_label_pattern(label) for label in _ALL_LABELS) + rf"){_GAP}{_COLON}"
 )
 # A line that is nothing but a label (value in the next cell/line).
 _LABEL_ONLY = re.compile(
@@ -289,9 +296,21 @@ def _printed_label(raw: str) -> str:
     return re.sub(r"\s+", "", raw)
 
 
+def _label_matches(line: str) -> list[re.Match[str]]:
+    """The ``label：`` captions of a line: the first after a line start or a separator, the
+    next ones wherever they are (a value ends where the next caption begins)."""
+    first = _LABEL_WITH_COLON.search(line)
+    if first is None:
+        return []
+    matches = [first]
+    while (found := _LABEL_WITH_COLON_ANYWHERE.search(line, matches[-1].end())) is not None:
+        matches.append(found)
+    return matches
+
+
 def _split_pairs(line: str, line_no: int) -> list[LabelValue]:
     """All ``label：value`` pairs of one line."""
-    matches = list(_LABEL_WITH_COLON.finditer(line))
+    matches = _label_matches(line)
     pairs = []
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
@@ -382,7 +401,7 @@ def is_metadata_line(line: str) -> bool:
     if _LABEL_ONLY.match(line):
         label = _printed_label(_LABEL_ONLY.match(line)["label"])  # type: ignore[index]
         return LABEL_TO_KEY[label] in STRONG_KEYS and label not in WEAK_LABELS
-    matches = list(_LABEL_WITH_COLON.finditer(line))
+    matches = _label_matches(line)
     if not matches:
         return False
     # Only a date-time may precede the first label: "2009年11月09日00:00 来源：人民网".

@@ -307,3 +307,23 @@ def test_an_empty_last_label_does_not_take_the_heading_as_its_value() -> None:
     assert doc.title == UCAP_TITLE
     assert doc.publisher == "市政府办公室"  # the printed 来源, not the title
     assert doc.meta["发布机构"] == ""
+
+
+# --- a <dl> metadata block and a dateline of run-together <span> captions ----------------------
+
+
+def test_dl_block_and_run_together_dateline() -> None:
+    doc = extract_fixture("dl_metadata.html")
+    assert doc.title == "某某区2023年度财政预算执行情况"
+    assert (doc.index_no, doc.publisher, doc.published_at) == (
+        "SDZB-2024-000123",
+        "某某区财政局",
+        "2024-02-05",
+    )
+    assert doc.site_name == "某某区人民政府"
+    assert doc.meta["来源"] == "区财政局"
+    assert doc.meta["作者"] == "王某"
+    lines = doc.text.splitlines()
+    assert lines[:2] == ["某某区2023年度财政预算执行情况", "一、一般公共预算收支情况"]
+    assert not any("浏览" in line or "09:12:33" in line for line in lines)
+    assert lines[-1] == "特此说明。"

@@ -306,3 +306,21 @@ def test_is_metadata_line_true(line: str) -> None:
 )
 def test_is_metadata_line_false(line: str) -> None:
     assert not is_metadata_line(line)
+
+
+def test_captions_rendered_without_a_space_between_them_are_split() -> None:
+    # <span>时间：…</span><span>来源：…</span><span>作者：…</span><span>浏览：…</span>
+    line = "时间：2024-02-05 09:12:33来源：区财政局作者：王某浏览：356次"
+    assert [(label, value) for label, _, value, _ in pairs([line])] == [
+        ("时间", "2024-02-05 09:12:33"),
+        ("来源", "区财政局"),
+        ("作者", "王某"),
+        ("浏览", "356次"),
+    ]
+    assert is_metadata_line(line)
+
+
+def test_a_label_inside_a_sentence_is_no_caption() -> None:
+    line = "全区一般公共预算收入完成25.6亿元（数据来源：区统计局），同比增长5.2%。"
+    assert pairs([line]) == []
+    assert not is_metadata_line(line)
