@@ -72,6 +72,7 @@ _PROSE_TEXT = (
 )
 _SPACE = re.compile(r"\s+")
 _LONG_BLOCK = 60
+SHORT_PAGE = 600  # characters of non-link text: less than any document with a body
 _PAGER_WORDS = re.compile(r"^(?:下一?页|上一?页|尾页|末页|\d{1,4}|next|prev)$", re.IGNORECASE)
 
 
@@ -246,6 +247,10 @@ def score(signals: PageSignals) -> tuple[int, list[str]]:
         add(-3, "many title+date rows")
     elif signals.list_rows >= 3:
         add(-2, "title+date rows")
+    elif signals.list_rows and signals.longest_block < 150 and signals.text_chars < SHORT_PAGE:
+        # A column of one or two entries (a small body's 年报 column) and nothing else: no
+        # document is this short with dated rows for all its text.
+        add(-2, "title+date rows, no prose")
     if signals.link_density >= 0.5:
         add(-2, "link density")
     if signals.attachment_links >= 20 and signals.attachment_links > 2 * signals.page_links:

@@ -99,6 +99,36 @@ def test_column_meta_with_rows_is_a_listing() -> None:
     assert classify_page(response_from_bytes(html.encode(), url="http://x.gov.cn/a/")) == "listing"
 
 
+@pytest.mark.parametrize("entries", [1, 2])
+@pytest.mark.parametrize(
+    "url", ["http://x.gov.cn/zwgk/ndbg/", "http://x.gov.cn/zwgk/ndbg/index.html"]
+)
+def test_a_column_of_one_or_two_entries_is_no_document(entries: int, url: str) -> None:
+    """A small body's 年报 column lists a report or two: with so few links it once passed
+    for a document, was archived as one, and its reports were never requested."""
+    rows = "".join(
+        f'<li><a href="./2024{i:02d}/t2024{i:02d}15_{i}.html">某某镇{2024 - i}年政府信息公开工作年度报告</a>'
+        f"<span>2024-{i:02d}-15</span></li>"
+        for i in range(1, entries + 1)
+    )
+    body = (
+        '<div>当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; 年报</div>'
+        f"<ul>{rows}</ul><div>主办：某某镇人民政府 苏ICP备12345678号</div>"
+    )
+    assert classify_page(_page(body, url=url)) == "listing"
+
+
+def test_a_short_document_with_a_dated_neighbour_link_stays_a_document() -> None:
+    body = (
+        "<h1>关于某某路段临时交通管制的通告</h1>"
+        f"<p>{PARAGRAPH}</p>"
+        '<div>上一篇：<a href="/a/1.html">关于春节期间烟花爆竹燃放的通告</a> 2024-01-02</div>'
+    )
+    assert (
+        classify_page(_page(body, url="http://x.gov.cn/zwgk/tzgg/t20240105_3.html")) == "document"
+    )
+
+
 def test_metadata_block_and_prose_without_meta_is_a_document() -> None:
     body = (
         NAV
