@@ -6,7 +6,8 @@ across CMS families rather than on per-site rules. Each signal adds evidence for
 document  gov ``<meta name="ArticleTitle">`` / ``PubDate`` (the national site standard puts
           them on article pages only), a metadata block (索引号： 发布机构： 文号： 成文日期：),
           long paragraphs of non-link text, detail-page URL shapes (TRS ``t20200802_1352104``,
-          Hanweb ``art_1229283449_24937``, 集约化 ``/202305/<32 hex>.shtml``), few links.
+          Hanweb ``art_1229283449_24937``, 集约化 ``/202305/<32 hex>.shtml``), few links,
+          a heading that repeats the <title>'s long first part (标题_栏目_站点).
 listing   column meta without article meta, many ``title + date`` rows, pagination controls,
           high link density, a download list of attachments, list URL shapes
           (``index_3.html``, ``/col/col123/``, ``list_2.html``) and directory URLs.
@@ -94,6 +95,7 @@ class PageSignals:
     list_rows: int = 0
     pagination: bool = False
     link_text_is_heading: bool = False
+    title_is_heading: bool = False
     link_text_is_pager: bool = False
 
     @property
@@ -177,6 +179,21 @@ def _headings(selector: Selector) -> str:
     return _SPACE.sub("", "".join(parts))
 
 
+_TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|丨|--|——|—|\s-\s|\s–\s)\s*")
+DOCUMENT_HEADING = 12  # characters: a document's name; a column's name is shorter
+
+
+def _title_is_heading(selector: Selector) -> bool:
+    """The <title>'s first part (标题_栏目_站点) is long, like a document's name, and is
+    also a heading on the page (h1–h3): the page shows that one document."""
+    titles = selector.root.xpath("//title//text()")
+    first = _SPACE.sub("", _TITLE_SPLIT.split(" ".join(titles).strip(), maxsplit=1)[0])
+    if len(first) < DOCUMENT_HEADING:
+        return False
+    headings = selector.root.xpath("//h1 | //h2 | //h3")
+    return any(_SPACE.sub("", "".join(h.itertext())) == first for h in headings)
+
+
 def page_signals(
     response: Response, links: list[PageLink] | None = None, link_text: str | None = None
 ) -> PageSignals:
@@ -203,6 +220,7 @@ def page_signals(
         list_rows=_list_rows(selector),
         pagination=has_pagination(selector, links, response.url),
         link_text_is_heading=len(anchor) >= 12 and anchor in _headings(selector),
+        title_is_heading=_title_is_heading(selector),
         link_text_is_pager=bool(_PAGER_WORDS.match(anchor)),
     )
 
@@ -256,6 +274,8 @@ def score(signals: PageSignals) -> tuple[int, list[str]]:
     if signals.attachment_links >= 20 and signals.attachment_links > 2 * signals.page_links:
         add(-4, "download list")
     # How we got here: the anchor text that led to the page.
+    if signals.title_is_heading:
+        add(3, "heading is the page title")
     if signals.link_text_is_heading:
         add(1, "link text is the heading")
     if signals.link_text_is_pager:

@@ -129,6 +129,30 @@ def test_a_short_document_with_a_dated_neighbour_link_stays_a_document() -> None
     )
 
 
+def test_a_document_that_is_mostly_links_is_known_by_its_heading() -> None:
+    """A notice listing fifteen linked regulations (规范性文件清理结果) is link-dense like a
+    list; its heading repeats the <title>'s document name, which no column page does."""
+    items = "".join(
+        f'<p>{i}. <a href="/zwgk/zcwj/t2023010{i % 9}_{i}.html">某某市关于第{i}项政策的实施细则'
+        f"（某政规〔2023〕{i}号）</a>，自2023年{i % 12 + 1}月1日起施行。</p>"
+        for i in range(1, 16)
+    )
+    name = "某某市2023年度规范性文件清理结果的公告"
+    html = (
+        f"<html><head><meta charset='utf-8'><title>{name}_通知公告_某某市人民政府</title></head>"
+        f"<body>{NAV}<h1>{name}</h1><p>现将继续有效的规范性文件目录公告如下：</p>{items}"
+        "<p>特此公告。</p></body></html>"
+    )
+    response = response_from_bytes(html.encode(), url="http://x.gov.cn/zwgk/tzgg/5.html")
+    assert classify_page(response) == "document"
+    # The same page under a column's short title is not helped by it.
+    column = html.replace(f"<title>{name}_", "<title>").replace(
+        f"<h1>{name}</h1>", "<h1>通知公告</h1>"
+    )
+    response = response_from_bytes(column.encode(), url="http://x.gov.cn/zwgk/tzgg/5.html")
+    assert classify_page(response) != "document"
+
+
 def test_metadata_block_and_prose_without_meta_is_a_document() -> None:
     body = (
         NAV
