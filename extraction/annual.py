@@ -72,15 +72,25 @@ def _valid_year(year: int | None) -> int | None:
     return year if year is not None and MIN_YEAR <= year <= MAX_YEAR else None
 
 
-def report_year(title: str | None, text: str = "") -> int | None:
-    """The year the report covers: from the title, else the statistics period in the text."""
-    clean = _clean_title(title or "")
-    for match in _YEAR.finditer(clean):
+def _title_year(title: str) -> int | None:
+    for match in _YEAR.finditer(title):
         year = _valid_year(int(match.group(1)))
         if year:
             return year
-    for match in _CN_YEAR.finditer(clean):
+    for match in _CN_YEAR.finditer(title):
         year = _valid_year(chinese_number(match.group(1)))
+        if year:
+            return year
+    return None
+
+
+def report_year(title: str | None, text: str = "") -> int | None:
+    """The year the report covers: from the title, else the statistics period in the text."""
+    clean = _clean_title(title or "")
+    # The title before its trailing notes first (…年度报告（2019年3月更正）: the note's year is
+    # not the report's), then the whole title (…工作年度报告（2018年）: there it is the year).
+    for candidate in (clean, compact(to_simplified(title or ""))):
+        year = _title_year(candidate)
         if year:
             return year
     body = to_simplified(text[:5000])

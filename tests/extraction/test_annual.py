@@ -20,6 +20,8 @@ from extraction.annual import is_annual_report, report_year
         ("某某局二〇一四年政府信息公开工作年度报告", 2014),  # Chinese-numeral year
         ("某某局二○一二年政府信息公开工作年度报告", 2012),
         ("某某市 2016 年 政府信息公开 年度报告", 2016),  # character-spaced
+        ("某某市政府信息公开工作年度报告（2018年）", 2018),  # the year only in the note
+        ("某某局2018年政府信息公开工作年度报告（2019年3月更正）", 2018),  # not the note's year
     ],
 )
 def test_annual_reports(title: str, year: int) -> None:
