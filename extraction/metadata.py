@@ -71,24 +71,18 @@ def _label_pattern(label: str) -> str:
 
 
 _ALL_LABELS = sorted(LABEL_TO_KEY, key=len, reverse=True)
+_ANY_LABEL = "|".join(_label_pattern(label) for label in _ALL_LABELS)  # longest first
 # A label starts a line or follows a space / separator, and is followed by a colon.
 _LABEL_WITH_COLON = re.compile(
-    r"(?:(?<=^)|(?<=[\s|｜丨/【\[（(]))(?P<label>"
-    + "|".join(_label_pattern(label) for label in _ALL_LABELS)
-    + rf"){_GAP}{_COLON}"
+    rf"(?:(?<=^)|(?<=[\s|｜丨/【\[（(]))(?P<label>{_ANY_LABEL}){_GAP}{_COLON}"
 )
 # The same label anywhere: past a line's first label, captions rendered with nothing between
 # them (<span>时间：…</span><span>来源：…</span> → 时间：2024-02-05 09:12:33来源：区财政局)
 # still start a new pair.
-_LABEL_WITH_COLON_ANYWHERE = re.compile(
-    r"(?P<label>" + "|".join(_label_pattern(label) for label in _ALL_LABELS) + rf"){_GAP}{_COLON}"
-)
+_LABEL_WITH_COLON_ANYWHERE = re.compile(rf"(?P<label>{_ANY_LABEL}){_GAP}{_COLON}")
 # A line that is nothing but a label (value in the next cell/line).
-_LABEL_ONLY = re.compile(
-    r"^(?P<label>"
-    + "|".join(_label_pattern(label) for label in _ALL_LABELS)
-    + rf"){_GAP}{_COLON}?$"
-)
+_LABEL_ONLY = re.compile(rf"^(?P<label>{_ANY_LABEL}){_GAP}{_COLON}?$")
+_HAS_COLON = re.compile(_COLON)
 # A cut-off label: one to three characters that end some known label, then a colon.
 _TRUNCATED = re.compile(rf"^(?P<label>\S{{1,3}}?){_GAP}{_COLON}{_GAP}(?P<value>\S.*)$")
 
@@ -391,7 +385,7 @@ def read_metadata(root: lxml.html.HtmlElement, lines: list[str]) -> MetadataBloc
 def is_bare_label(line: str) -> bool:
     """A known label alone, without a colon: 责任单位, 发布日期 — as a metadata grid prints its
     label cells, and as a body table prints its column headings (序号 | 事项 | 责任单位)."""
-    return bool(_LABEL_ONLY.match(line)) and not re.search(_COLON, line)
+    return bool(_LABEL_ONLY.match(line)) and not _HAS_COLON.search(line)
 
 
 def is_metadata_line(line: str) -> bool:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
+from extraction.title import title_segments
 from spiders.links import extract_links
 from spiders.pagination import has_pagination, is_page_like_url
 
@@ -179,15 +180,14 @@ def _headings(selector: Selector) -> str:
     return _SPACE.sub("", "".join(parts))
 
 
-_TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|丨|--|——|—|\s-\s|\s–\s)\s*")
 DOCUMENT_HEADING = 12  # characters: a document's name; a column's name is shorter
 
 
 def _title_is_heading(selector: Selector) -> bool:
     """The <title>'s first part (标题_栏目_站点) is long, like a document's name, and is
     also a heading on the page (h1–h3): the page shows that one document."""
-    titles = selector.root.xpath("//title//text()")
-    first = _SPACE.sub("", _TITLE_SPLIT.split(" ".join(titles).strip(), maxsplit=1)[0])
+    segments = title_segments(" ".join(selector.root.xpath("//title//text()")))
+    first = _SPACE.sub("", segments[0]) if segments else ""
     if len(first) < DOCUMENT_HEADING:
         return False
     headings = selector.root.xpath("//h1 | //h2 | //h3")
