@@ -97,7 +97,8 @@ _SENTENCE = re.compile(r"[。；;！？]")
 
 # A document's title (关于…的通知, …实施方案): never the value of another label. A block whose
 # last label is printed empty (发布机构：) is followed by the page's heading, which must not
-# be read as that label's value.
+# be read as that label's value. Narrower than extraction.title's genre list on purpose:
+# 预算, 决算, 计划, 清单 … also end topic values (主题分类：财政预决算) that are no titles.
 _DOCUMENT_TITLE = re.compile(
     r"关于|(?:通知|意见|方案|办法|规定|决定|公告|通告|报告|批复|细则|纲要|条例|要点|公报|指南)$"
 )

@@ -26,9 +26,10 @@ class AnnualReportPipeline:
 
     A report whose parsing fails is archived anyway, with the failure in ``report.notes``.
     A report whose page names no publisher takes the body its opening sentence names
-    (本报告由…编制). Settings: ``GOVARCHIVE_ANNUAL_ENABLED`` (True), ``GOVARCHIVE_REPORT_PARSING_ENABLED``
-    (True). Stats: ``govarchive/annual/reports``, ``govarchive/annual/checks_failed``,
-    ``govarchive/annual/parse_failed``.
+    (本报告由…编制). Settings: ``GOVARCHIVE_ANNUAL_ENABLED`` (True),
+    ``GOVARCHIVE_REPORT_PARSING_ENABLED`` (True). Stats: ``govarchive/annual/reports``,
+    ``govarchive/annual/checks_failed``, ``govarchive/annual/parse_failed``,
+    ``govarchive/annual/publisher_from_text``.
     """
 
     def __init__(self, crawler: Crawler | None = None, parse_reports: bool = True) -> None:

@@ -273,9 +273,10 @@ def score(signals: PageSignals) -> tuple[int, list[str]]:
         add(-2, "link density")
     if signals.attachment_links >= 20 and signals.attachment_links > 2 * signals.page_links:
         add(-4, "download list")
-    # How we got here: the anchor text that led to the page.
+    # The page's own heading names the document its <title> names (标题_栏目_站点).
     if signals.title_is_heading:
         add(3, "heading is the page title")
+    # How we got here: the anchor text that led to the page.
     if signals.link_text_is_heading:
         add(1, "link text is the heading")
     if signals.link_text_is_pager:
